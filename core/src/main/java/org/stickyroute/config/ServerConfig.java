@@ -1,0 +1,238 @@
+package org.stickyroute.config;
+
+import java.util.Objects;
+
+/**
+ * One {@code server NAME ADDR:PORT [keywords]} line of a backend. Immutable.
+ *
+ * <p>Defaults are HAProxy's: {@code weight 1}, {@code inter 2s}, {@code rise 2}, {@code fall 3}, no {@code
+ * cookie}, no {@code maxconn} (0 = unlimited), automatic {@code id}.
+ *
+ * @param name the server name, unique within its backend
+ * @param host the address as written (IPv4, IPv6 without brackets, or a host name)
+ * @param port the TCP port (1..65535), or 0 when the line gave none
+ * @param weight the user weight {@code weight}, 0..256 (0 = takes no load-balanced traffic)
+ * @param id the explicit {@code id} (> 0), or 0 to let the backend assign one as HAProxy does
+ * @param cookie the {@code cookie} value, or {@code null} when the server has none
+ * @param check whether the server is health-checked ({@code check})
+ * @param interMillis the check interval {@code inter}, in milliseconds
+ * @param fastInterMillis {@code fastinter} (checks while changing state), or 0 for {@code inter}
+ * @param downInterMillis {@code downinter} (checks while fully down), or 0 for {@code inter}
+ * @param rise consecutive successful checks to become UP ({@code rise}, >= 1)
+ * @param fall consecutive failed checks to become DOWN ({@code fall}, >= 1)
+ * @param backup whether this is a {@code backup} server
+ * @param disabled whether it starts in maintenance ({@code disabled})
+ * @param maxconn the most concurrent in-flight requests ({@code maxconn}), 0 = unlimited
+ * @param slowstartMillis the {@code slowstart} ramp-up time in milliseconds, 0 = none
+ * @param location where the line was declared
+ */
+public record ServerConfig(
+    String name,
+    String host,
+    int port,
+    int weight,
+    int id,
+    String cookie,
+    boolean check,
+    long interMillis,
+    long fastInterMillis,
+    long downInterMillis,
+    int rise,
+    int fall,
+    boolean backup,
+    boolean disabled,
+    int maxconn,
+    long slowstartMillis,
+    SourceLocation location) {
+
+  /** HAProxy's largest user weight ({@code SRV_UWGHT_MAX}). */
+  public static final int MAX_WEIGHT = 256;
+  /** HAProxy's default check interval, 2 s. */
+  public static final long DEFAULT_INTER_MILLIS = 2000;
+  /** HAProxy's default {@code rise}. */
+  public static final int DEFAULT_RISE = 2;
+  /** HAProxy's default {@code fall}. */
+  public static final int DEFAULT_FALL = 3;
+
+  /** Validates ranges; throws {@link IllegalArgumentException} naming the offending value. */
+  public ServerConfig {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(location, "location");
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("server name must not be empty");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("'" + port + "': port must be 1..65535");
+    }
+    if (weight < 0 || weight > MAX_WEIGHT) {
+      throw new IllegalArgumentException("'" + weight + "': weight must be 0..256");
+    }
+    if (id < 0) {
+      throw new IllegalArgumentException("'" + id + "': id must be > 0");
+    }
+    if (interMillis <= 0 || fastInterMillis < 0 || downInterMillis < 0) {
+      throw new IllegalArgumentException("check intervals must be positive");
+    }
+    if (rise < 1) {
+      throw new IllegalArgumentException("'" + rise + "': rise must be >= 1");
+    }
+    if (fall < 1) {
+      throw new IllegalArgumentException("'" + fall + "': fall must be >= 1");
+    }
+    if (maxconn < 0) {
+      throw new IllegalArgumentException("'" + maxconn + "': maxconn must be >= 0");
+    }
+    if (slowstartMillis < 0) {
+      throw new IllegalArgumentException("slowstart must be >= 0");
+    }
+  }
+
+  /** A builder with HAProxy's defaults for {@code server name host:port}. */
+  public static Builder builder(String name, String host, int port) {
+    return new Builder(name, host, port);
+  }
+
+  /** A builder pre-filled with this server's settings. */
+  public Builder toBuilder() {
+    Builder b = new Builder(name, host, port);
+    b.weight = weight;
+    b.id = id;
+    b.cookie = cookie;
+    b.check = check;
+    b.inter = interMillis;
+    b.fastInter = fastInterMillis;
+    b.downInter = downInterMillis;
+    b.rise = rise;
+    b.fall = fall;
+    b.backup = backup;
+    b.disabled = disabled;
+    b.maxconn = maxconn;
+    b.slowstart = slowstartMillis;
+    b.location = location;
+    return b;
+  }
+
+  /** {@code host:port} (IPv6 addresses in brackets). */
+  public String address() {
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  /** Builds {@link ServerConfig}s; not thread-safe. */
+  public static final class Builder {
+    private final String name;
+    private final String host;
+    private final int port;
+    private int weight = 1;
+    private int id;
+    private String cookie;
+    private boolean check;
+    private long inter = DEFAULT_INTER_MILLIS;
+    private long fastInter;
+    private long downInter;
+    private int rise = DEFAULT_RISE;
+    private int fall = DEFAULT_FALL;
+    private boolean backup;
+    private boolean disabled;
+    private int maxconn;
+    private long slowstart;
+    private SourceLocation location = SourceLocation.BUILDER;
+
+    private Builder(String name, String host, int port) {
+      this.name = name;
+      this.host = host;
+      this.port = port;
+    }
+
+    /** {@code weight n} (0..256). */
+    public Builder weight(int weight) {
+      this.weight = weight;
+      return this;
+    }
+
+    /** {@code id n} (> 0). */
+    public Builder id(int id) {
+      this.id = id;
+      return this;
+    }
+
+    /** {@code cookie value}. */
+    public Builder cookie(String cookie) {
+      this.cookie = cookie;
+      return this;
+    }
+
+    /** {@code check}. */
+    public Builder check(boolean check) {
+      this.check = check;
+      return this;
+    }
+
+    /** {@code inter ms}. */
+    public Builder inter(long millis) {
+      this.inter = millis;
+      return this;
+    }
+
+    /** {@code fastinter ms}. */
+    public Builder fastInter(long millis) {
+      this.fastInter = millis;
+      return this;
+    }
+
+    /** {@code downinter ms}. */
+    public Builder downInter(long millis) {
+      this.downInter = millis;
+      return this;
+    }
+
+    /** {@code rise n}. */
+    public Builder rise(int rise) {
+      this.rise = rise;
+      return this;
+    }
+
+    /** {@code fall n}. */
+    public Builder fall(int fall) {
+      this.fall = fall;
+      return this;
+    }
+
+    /** {@code backup}. */
+    public Builder backup(boolean backup) {
+      this.backup = backup;
+      return this;
+    }
+
+    /** {@code disabled}: starts in maintenance. */
+    public Builder disabled(boolean disabled) {
+      this.disabled = disabled;
+      return this;
+    }
+
+    /** {@code maxconn n}, 0 = unlimited. */
+    public Builder maxconn(int maxconn) {
+      this.maxconn = maxconn;
+      return this;
+    }
+
+    /** {@code slowstart ms}. */
+    public Builder slowstart(long millis) {
+      this.slowstart = millis;
+      return this;
+    }
+
+    /** Where the server was declared (used in messages). */
+    public Builder location(SourceLocation location) {
+      this.location = location;
+      return this;
+    }
+
+    /** Builds the immutable server; throws {@link IllegalArgumentException} on an invalid value. */
+    public ServerConfig build() {
+      return new ServerConfig(
+          name, host, port, weight, id, cookie, check, inter, fastInter, downInter, rise, fall, backup,
+          disabled, maxconn, slowstart, location);
+    }
+  }
+}

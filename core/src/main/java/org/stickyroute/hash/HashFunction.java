@@ -1,0 +1,156 @@
+package org.stickyroute.hash;
+
+/**
+ * The four key hash functions of HAProxy 2.6 ({@code src/hash.c}), selected with {@code hash-type <method>
+ * <function>}.
+ *
+ * <p>Every function works on unsigned bytes and returns an unsigned 32-bit value carried in a Java {@code
+ * int} (compare with {@link Integer#compareUnsigned}, reduce with {@link Integer#remainderUnsigned}). Outputs
+ * are stable: they are part of the HAProxy compatibility contract and will never change between releases.
+ *
+ * <p><b>Characters.</b> HAProxy hashes the raw bytes of the request line. A Java {@link CharSequence} is
+ * mapped back to bytes as follows (the "byte view", used by every hashing and key method of this library):
+ *
+ * <ul>
+ *   <li>a char {@code c <= 0xFF} is the single byte {@code c} — the ISO-8859-1 view, which is how servers
+ *       that keep raw request-line bytes in a {@code String} (Tomcat, Netty's {@code AsciiString}) store
+ *       them, and is exact for every request-target a standards-compliant client sends (they are ASCII);
+ *   <li>a char above 0xFF cannot come from such a byte-preserving decoding, so the string was decoded from
+ *       UTF-8: it is hashed as its UTF-8 encoding (2 or 3 bytes; a surrogate pair as 4 bytes);
+ *   <li>an unpaired surrogate is hashed as the single byte {@code '?'}, as {@code String.getBytes(UTF_8)}
+ *       would encode it.
+ * </ul>
+ *
+ * <p>All methods are allocation-free, thread-safe and never throw for in-range arguments.
+ */
+public enum HashFunction {
+  /** {@code h = c + (h << 6) + (h << 16) - h} (that is {@code h * 65599 + c}); HAProxy's default. */
+  SDBM,
+  /** {@code h = h * 33 + c}, starting at 5381. */
+  DJB2,
+  /** HAProxy's own "wt6" hash (Willy Tarreau, 2012): two 32-bit lanes with data-dependent rotations. */
+  WT6,
+  /** The reflected CRC-32 of IEEE 802.3 / zlib / {@link java.util.zip.CRC32}. */
+  CRC32;
+
+  /** The lower-case name used in HAProxy's configuration ({@code sdbm}, {@code djb2}, {@code wt6}, {@code crc32}). */
+  public String configName() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * Returns the function named as in HAProxy's {@code hash-type} line, or {@code null} when the name is not
+   * one of {@code sdbm}, {@code djb2}, {@code wt6}, {@code crc32} (case-sensitive, as HAProxy).
+   */
+  public static HashFunction fromConfigName(String name) {
+    switch (name) {
+      case "sdbm":
+        return SDBM;
+      case "djb2":
+        return DJB2;
+      case "wt6":
+        return WT6;
+      case "crc32":
+        return CRC32;
+      default:
+        return null;
+    }
+  }
+
+  /** Hashes the byte view of {@code s}. */
+  public int hash(CharSequence s) {
+    return hash(s, 0, s.length());
+  }
+
+  /** Hashes the byte view of {@code s[from, to)}. */
+  public int hash(CharSequence s, int from, int to) {
+    return ByteView.hash(this, s, from, to, 0);
+  }
+
+  /** Hashes {@code bytes[from, to)} as unsigned bytes. */
+  public int hash(byte[] bytes, int from, int to) {
+    long state = initialState(this);
+    for (int i = from; i < to; i++) {
+      state = step(this, state, bytes[i] & 0xFF, i == from);
+    }
+    return finish(this, state);
+  }
+
+  // ---- byte-at-a-time kernel shared by the slow paths (state packed in a long, see WT6) ----
+
+  static final int WT6_H0 = 0xa53c965a;
+  static final int WT6_H1 = 0x5ca6953a;
+  static final long WT6_INITIAL = ((long) WT6_H0 << 32) | (WT6_H1 & 0xFFFFFFFFL);
+
+  static long initialState(HashFunction fn) {
+    switch (fn) {
+      case SDBM:
+        return 0;
+      case DJB2:
+        return 5381;
+      case WT6:
+        return WT6_INITIAL;
+      default:
+        return 0xFFFFFFFFL;
+    }
+  }
+
+  /**
+   * One byte of input. WT6's shift amounts are a function of its two lanes, except before the first byte
+   * (6 and 18), hence {@code first}.
+   */
+  static long step(HashFunction fn, long state, int b, boolean first) {
+    switch (fn) {
+      case SDBM:
+        {
+          int h = (int) state;
+          return (b + (h << 6) + (h << 16) - h) & 0xFFFFFFFFL;
+        }
+      case DJB2:
+        {
+          int h = (int) state;
+          return ((h << 5) + h + b) & 0xFFFFFFFFL;
+        }
+      case WT6:
+        {
+          int h0 = (int) (state >>> 32);
+          int h1 = (int) state;
+          int s0;
+          int s1;
+          if (first) {
+            s0 = 6;
+            s1 = 18;
+          } else {
+            int x = ((h0 >>> 16) ^ h1) & 0xffff;
+            s0 = x & 0x1f;
+            s1 = x >>> 11;
+          }
+          h0 = ~(h0 ^ b);
+          h1 = ~(h1 + b);
+          int tmp = Integer.rotateLeft(h1, s0);
+          h1 = Integer.rotateLeft(h0, s1);
+          h0 = tmp;
+          return ((long) h0 << 32) | (h1 & 0xFFFFFFFFL);
+        }
+      default:
+        {
+          int h = (int) state ^ b;
+          for (int k = 0; k < 8; k++) {
+            h = (h >>> 1) ^ ((h & 1) != 0 ? 0xEDB88320 : 0);
+          }
+          return h & 0xFFFFFFFFL;
+        }
+    }
+  }
+
+  static int finish(HashFunction fn, long state) {
+    switch (fn) {
+      case WT6:
+        return (int) (state >>> 32) ^ (int) state;
+      case CRC32:
+        return ~(int) state;
+      default:
+        return (int) state;
+    }
+  }
+}
