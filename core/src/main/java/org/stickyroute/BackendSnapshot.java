@@ -264,6 +264,30 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
   }
 
   /**
+   * Picks a server for this request (as {@link #select(CharSequence, int, int, int, LoadView)} with this
+   * snapshot's live counts) and takes a lease on it. Returns the server index, or {@link #NO_SERVER} with
+   * the lease left idle.
+   */
+  public int acquire(CharSequence target, int from, int to, int avoid, Lease lease) {
+    int s = select(target, from, to, avoid, this);
+    if (s >= 0) {
+      acquireServer(s, lease);
+    }
+    return s;
+  }
+
+  /**
+   * Takes a lease on a given server (for example one a persistence cookie designated). The lease must be
+   * idle; throws {@link IllegalStateException} otherwise, leaving every counter as it was.
+   */
+  public void acquireServer(int server, Lease lease) {
+    ServerCounters c = counters[server];
+    c.take();
+    totals.served.incrementAndGet();
+    lease.hold(server, c, totals);
+  }
+
+  /**
    * Looks up an already computed key hash (after the avalanche modifier, if any) in the backend's table:
    * {@code map[hash mod tot_weight]} or the consistent ring, honouring {@code avoid} and {@code
    * hash-balance-factor} on the ring. Returns {@link #NO_SERVER} when nothing is usable.

@@ -12,6 +12,16 @@ public final class ServerCounters {
 
   ServerCounters() {}
 
+  /** Counts one more request in flight. */
+  void take() {
+    served.incrementAndGet();
+  }
+
+  /** Counts one request less in flight. */
+  void release() {
+    served.decrementAndGet();
+  }
+
   /** Requests currently in flight on the server (HAProxy's {@code served}). Never negative. */
   public int served() {
     return served.get();
