@@ -12,9 +12,29 @@ public final class ConfigException extends RuntimeException {
 
   /** An error at {@code location} caused by {@code word}. */
   public ConfigException(SourceLocation location, String word, String reason) {
-    super(location + ": '" + word + "': " + reason);
+    super(location + ": '" + printable(word) + "': " + reason);
     this.location = location;
     this.word = word;
+  }
+
+  /** The word with control characters escaped, so a message never spans lines or carries escapes. */
+  static String printable(String word) {
+    StringBuilder sb = new StringBuilder(word.length());
+    for (int i = 0; i < word.length(); i++) {
+      char c = word.charAt(i);
+      if (c == '\r') {
+        sb.append("\\r");
+      } else if (c == '\n') {
+        sb.append("\\n");
+      } else if (c == '\t') {
+        sb.append("\\t");
+      } else if (c < 0x20 || c == 0x7F) {
+        sb.append(String.format("\\x%02x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
   }
 
   /** Where the error is. */

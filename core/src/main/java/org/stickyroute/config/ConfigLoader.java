@@ -1205,7 +1205,9 @@ public final class ConfigLoader {
         StatsConfig stats = s.statsAt == null ? null : new StatsConfig(s.statsUri, s.statsAuth, s.statsAt);
         frontends.add(new FrontendConfig(s.name, s.binds, acls, s.rules, def, stats, s.location));
       }
-      return new RoutingConfig(frontends, backends, warnings);
+      List<ConfigWarning> sorted = new ArrayList<>(warnings);
+      sorted.sort(java.util.Comparator.comparingInt(w -> w.location().line()));
+      return new RoutingConfig(frontends, backends, sorted);
     }
 
     private BackendConfig backend(Section s) {

@@ -1,0 +1,92 @@
+package org.stickyroute.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+  private static final String EXAMPLE = "../examples/overleaf.cfg";
+
+  private record Run(int status, String out, String err) {}
+
+  private static Run run(String stdin, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = Main.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.ISO_8859_1)), out,
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(status, out.toString(StandardCharsets.ISO_8859_1), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void routeThroughABackend() {
+    Run r = run("/project/123/compile\n/project/123/output/x.pdf\n/project/42\n/PROJECT/42\n",
+        "route", "--config", EXAMPLE, "--backend", "sharelatex_project");
+    assertEquals(0, r.status(), r.err());
+    String[] lines = r.out().split("\n");
+    assertEquals(4, lines.length);
+    assertEquals(lines[0], lines[1], "same project, same instance");
+    // sdbm("/project/42") mod 3 = 1 -> the second server.
+    assertEquals("docker-1", lines[2]);
+  }
+
+  @Test
+  void routeThroughTheFrontendRules() {
+    Run r = run("/project/42/x\n/login\n*\n", "route", "--config", EXAMPLE);
+    assertEquals(0, r.status(), r.err());
+    String[] lines = r.out().split("\n");
+    assertEquals("sharelatex_project docker-1", lines[0]);
+    assertTrue(lines[1].startsWith("sharelatex_generic docker-"), lines[1]);
+    assertTrue(lines[2].startsWith("sharelatex_generic "), lines[2]);
+    assertTrue(r.err().contains("warning: ../examples/overleaf.cfg:"), "warnings go to stderr");
+  }
+
+  @Test
+  void downServersAreNotChosenAndNothingUsablePrintsADash() {
+    Run r = run("/project/42\n", "route", "--config", EXAMPLE, "--backend", "sharelatex_project", "--down",
+        "docker-1");
+    // map [docker-0, docker-2]; sdbm("/project/42") = 0x0046bd63 is odd -> docker-2.
+    assertEquals("docker-2\n", r.out());
+    Run none = run("/project/42\n", "route", "--config", EXAMPLE, "--backend", "sharelatex_project", "--down",
+        "docker-0,docker-1,docker-2");
+    assertEquals("-\n", none.out());
+    Run qualified = run("/project/42\n", "route", "--config", EXAMPLE, "--down", "sharelatex_project/docker-1");
+    assertEquals("sharelatex_project docker-2\n", qualified.out());
+  }
+
+  @Test
+  void rawBytesAndCrlfLineEndings() {
+    Run r = run("/project/\u00e9t\u00e9/x\r\n", "route", "--config", EXAMPLE, "--backend", "sharelatex_project");
+    assertEquals(0, r.status());
+    assertEquals(1, r.out().split("\n").length);
+  }
+
+  @Test
+  void configurationErrorsExit2WithFileLineAndWord(@TempDir Path dir) throws Exception {
+    Path bad = dir.resolve("bad.cfg");
+    Files.writeString(bad, "backend b\n  server s 10.0.0.1:80 weight 999\n");
+    Run r = run("", "route", "--config", bad.toString(), "--backend", "b");
+    assertEquals(2, r.status());
+    assertTrue(r.err().contains(bad + ":2: '999': "), r.err());
+    Run missing = run("", "route", "--config", dir.resolve("nope.cfg").toString());
+    assertEquals(2, missing.status());
+    Run strict = run("", "check", "--config", EXAMPLE, "--strict");
+    assertEquals(2, strict.status(), strict.err());
+    assertEquals(0, run("", "check", "--config", EXAMPLE).status());
+  }
+
+  @Test
+  void usageErrorsExit64() {
+    assertEquals(64, run("", "route").status());
+    assertEquals(64, run("", "route", "--config", EXAMPLE, "--backend", "nope").status());
+    assertEquals(64, run("", "frobnicate").status());
+    assertEquals(64, run("", "route", "--config", EXAMPLE, "--down", "ghost").status());
+  }
+}
