@@ -7,9 +7,12 @@ package org.stickyroute.balance;
  */
 public final class MapTable {
   private final int[] slots;
+  // Lemire's fastmod: ceil(2^64 / n), so that h mod n is two multiplications instead of a 64-bit division.
+  private final long reciprocal;
 
   private MapTable(int[] slots) {
     this.slots = slots;
+    this.reciprocal = slots.length == 0 ? 0 : Long.divideUnsigned(-1L, slots.length) + 1;
   }
 
   /**
@@ -71,6 +74,16 @@ public final class MapTable {
     if (n == 0) {
       return -1;
     }
-    return slots[(int) ((hash & 0xFFFFFFFFL) % n)];
+    return slots[mod(hash, reciprocal, n)];
+  }
+
+  /**
+   * {@code h mod n} for an unsigned 32-bit {@code h} and {@code 1 <= n < 2^31}, with {@code m = ceil(2^64 /
+   * n)} (Lemire, Kaser and Kurz, "Faster remainder by direct computation", 2019): the high 64 bits of the
+   * unsigned product {@code (m * h mod 2^64) * n}.
+   */
+  static int mod(int h, long m, int n) {
+    long low = m * (h & 0xFFFFFFFFL);
+    return (int) (Math.multiplyHigh(low, n) + ((low >> 63) & n));
   }
 }

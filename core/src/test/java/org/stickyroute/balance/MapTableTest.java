@@ -46,6 +46,19 @@ class MapTableTest {
   }
 
   @Test
+  void fastModuloEqualsUnsignedRemainder() {
+    long seed = 0xFA57L;
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    int[] edge = {0, 1, 2, 3, -1, -2, Integer.MAX_VALUE, Integer.MIN_VALUE, 0x0046bd63};
+    for (int k = 0; k < 200_000; k++) {
+      int n = k % 5 == 0 ? r.nextInt(1, 17) : k % 5 == 1 ? r.nextInt(1, 1 << 20) : r.nextInt(1, Integer.MAX_VALUE);
+      long m = Long.divideUnsigned(-1L, n) + 1;
+      int h = k < edge.length ? edge[k] : r.nextInt();
+      assertEquals(Integer.remainderUnsigned(h, n), MapTable.mod(h, m, n), "h=" + h + " n=" + n + " seed " + seed);
+    }
+  }
+
+  @Test
   void lookupIsUnsignedModulo() {
     BackendSnapshot s = snapshot(1, 1, 1);
     // 0xFFFFFFFF mod 3 == 0 as unsigned (as signed -1 it would be -1).
