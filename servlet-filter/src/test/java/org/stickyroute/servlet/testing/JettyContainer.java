@@ -1,0 +1,71 @@
+package org.stickyroute.servlet.testing;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.Servlet;
+import java.util.EnumSet;
+import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/** Jetty 12 with the ee10 servlet environment. */
+final class JettyContainer implements ServletContainer {
+  private boolean closed;
+  private final Server server = new Server();
+  private final ServerConnector connector = new ServerConnector(server);
+  private final ServletContextHandler context = new ServletContextHandler();
+
+  JettyContainer() {
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    server.addConnector(connector);
+    server.setHandler(context);
+  }
+
+  @Override
+  public ServletContainer filter(String name, Filter filter, String pattern, Map<String, String> initParams) {
+    FilterHolder h = new FilterHolder(filter);
+    h.setName(name);
+    h.setAsyncSupported(true);
+    h.setInitParameters(initParams);
+    context.addFilter(h, pattern, EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR,
+        DispatcherType.FORWARD));
+    return this;
+  }
+
+  @Override
+  public ServletContainer servlet(String name, Servlet servlet, String pattern) {
+    ServletHolder h = new ServletHolder(name, servlet);
+    h.setAsyncSupported(true);
+    context.addServlet(h, pattern);
+    return this;
+  }
+
+  @Override
+  public ServletContainer start() throws Exception {
+    server.start();
+    return this;
+  }
+
+  @Override
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  @Override
+  public String name() {
+    return "Jetty 12";
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    server.stop();
+  }
+}

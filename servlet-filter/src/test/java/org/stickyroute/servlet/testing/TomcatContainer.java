@@ -1,0 +1,92 @@
+package org.stickyroute.servlet.testing;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.Servlet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.catalina.Context;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
+
+/** Tomcat 11 (embedded). */
+final class TomcatContainer implements ServletContainer {
+  private boolean closed;
+  private final Tomcat tomcat = new Tomcat();
+  private final Context context;
+  private final Path base;
+
+  TomcatContainer() {
+    try {
+      base = Files.createTempDirectory("tomcat");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    tomcat.setBaseDir(base.toString());
+    Connector c = new Connector();
+    c.setPort(0);
+    c.setProperty("address", "127.0.0.1");
+    tomcat.setConnector(c);
+    context = tomcat.addContext("", base.toString());
+  }
+
+  @Override
+  public ServletContainer filter(String name, Filter filter, String pattern, Map<String, String> initParams) {
+    FilterDef def = new FilterDef();
+    def.setFilterName(name);
+    def.setFilter(filter);
+    def.setAsyncSupported("true");
+    initParams.forEach(def::addInitParameter);
+    context.addFilterDef(def);
+    FilterMap map = new FilterMap();
+    map.setFilterName(name);
+    map.addURLPattern(pattern);
+    for (DispatcherType t : new DispatcherType[] {DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR,
+        DispatcherType.FORWARD}) {
+      map.setDispatcher(t.name());
+    }
+    context.addFilterMap(map);
+    return this;
+  }
+
+  @Override
+  public ServletContainer servlet(String name, Servlet servlet, String pattern) {
+    Wrapper w = Tomcat.addServlet(context, name, servlet);
+    w.setAsyncSupported(true);
+    context.addServletMappingDecoded(pattern, name);
+    return this;
+  }
+
+  @Override
+  public ServletContainer start() throws Exception {
+    tomcat.start();
+    return this;
+  }
+
+  @Override
+  public int port() {
+    return tomcat.getConnector().getLocalPort();
+  }
+
+  @Override
+  public String name() {
+    return "Tomcat 11";
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    tomcat.stop();
+    tomcat.destroy();
+    try (var files = Files.walk(base)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}
