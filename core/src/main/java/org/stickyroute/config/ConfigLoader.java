@@ -1252,7 +1252,8 @@ public final class ConfigLoader {
           p.serverTimeout,
           p.checkTimeout,
           s.servers,
-          s.location);
+          s.location,
+          StickyOptions.HAPROXY);
     }
   }
 }
