@@ -114,7 +114,7 @@ public final class Router {
     int b = frontend.backendIndex(target, 0, target.length());
     if (b < 0) {
       decision.begin(null, null, request, now());
-      decision.match.clear();
+      decision.match.unchanged(request);
       decision.status = 503;
       return;
     }
@@ -148,7 +148,7 @@ public final class Router {
     if (p != null) {
       p.analyse(request, snap, now, d.match);
     } else {
-      d.match.clear();
+      d.match.unchanged(request);
     }
     int s = d.match.server();
     if (s >= 0) {

@@ -43,6 +43,18 @@ public final class CookieMatch {
   /** An empty holder. */
   public CookieMatch() {}
 
+  /**
+   * Fills the holder for a backend without a persistence cookie: no server, flag {@code N}, every {@code
+   * Cookie} header of {@code request} forwarded unchanged.
+   */
+  public void unchanged(org.stickyroute.RequestView request) {
+    int n = Math.max(request.cookieHeaderCount(), 0);
+    reset(n);
+    for (int i = 0; i < n; i++) {
+      originals[i] = request.cookieHeader(i);
+    }
+  }
+
   /** Empties the holder (no header, no server). */
   public void clear() {
     reset(0);

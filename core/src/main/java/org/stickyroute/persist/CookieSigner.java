@@ -2,14 +2,18 @@ package org.stickyroute.persist;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import javax.crypto.Mac;
-import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The hot-path half of {@link CookieSigning}: computes and checks MACs with one {@link Mac} per thread and
- * key (initialised once) and per-thread scratch buffers, so validating a cookie allocates nothing of its own.
- * Thread-safe.
+ * The hot-path half of {@link CookieSigning}: HMAC-SHA256 (RFC 2104) computed with one JDK {@code SHA-256}
+ * {@link MessageDigest} per thread and per-thread scratch buffers, over key pads prepared once, so validating
+ * a cookie allocates nothing ({@link Mac#doFinal(byte[], int)} allocates a temporary digest on every call).
+ * The construction is checked against {@code javax.crypto.Mac} ("HmacSHA256") when the signer is built and
+ * in the tests. Thread-safe.
  */
 final class CookieSigner {
   /** Characters of the encoded MAC: 16 bytes in unpadded base64url. */
@@ -26,40 +30,86 @@ final class CookieSigner {
 
   private final CookieSigning signing;
   private final byte[] name;
-  private final ThreadLocal<State> state;
+  private final Key current;
+  private final Key previous;
+  private final ThreadLocal<State> state = ThreadLocal.withInitial(State::new);
+
+  /** The two pads of one key ({@code K xor 0x36}, {@code K xor 0x5c}), 64 bytes each. */
+  private static final class Key {
+    final byte[] ipad = new byte[64];
+    final byte[] opad = new byte[64];
+
+    Key(byte[] secret) {
+      byte[] k = secret.length > 64 ? sha256().digest(secret) : secret;
+      for (int i = 0; i < 64; i++) {
+        byte b = i < k.length ? k[i] : 0;
+        ipad[i] = (byte) (b ^ 0x36);
+        opad[i] = (byte) (b ^ 0x5c);
+      }
+    }
+  }
 
   private static final class State {
-    final Mac current;
-    final Mac previous;
+    final MessageDigest sha = sha256();
     byte[] message = new byte[256];
+    final byte[] inner = new byte[32];
     final byte[] digest = new byte[32];
     final char[] encoded = new char[MAC_CHARS];
-
-    State(CookieSigning s) {
-      this.current = mac(s.secret());
-      this.previous = s.previousSecret() == null ? null : mac(s.previousSecret());
-    }
   }
 
   CookieSigner(CookieSigning signing, String cookieName) {
     this.signing = signing;
     this.name = cookieName.getBytes(StandardCharsets.ISO_8859_1);
-    mac(signing.secret()); // fail at configuration time if HmacSHA256 is unavailable
-    this.state = ThreadLocal.withInitial(() -> new State(signing));
+    this.current = new Key(signing.secret());
+    this.previous = signing.previousSecret() == null ? null : new Key(signing.previousSecret());
+    selfCheck(signing.secret());
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+
+  /** HMAC-SHA256 of {@code m[0, len)} under {@code key} into {@code out[0, 32)}; allocation-free. */
+  static void hmac(MessageDigest sha, Key key, byte[] m, int len, byte[] inner, byte[] out) {
+    try {
+      sha.update(key.ipad, 0, 64);
+      sha.update(m, 0, len);
+      sha.digest(inner, 0, 32);
+      sha.update(key.opad, 0, 64);
+      sha.update(inner, 0, 32);
+      sha.digest(out, 0, 32);
+    } catch (java.security.DigestException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** For the tests: HMAC-SHA256 by this class' construction. */
+  static byte[] hmacForTest(byte[] key, byte[] message) {
+    byte[] out = new byte[32];
+    hmac(sha256(), new Key(key), message, message.length, new byte[32], out);
+    return out;
+  }
+
+  /** Refuses to run if the construction disagrees with the JDK's javax.crypto HmacSHA256. */
+  private static void selfCheck(byte[] key) {
+    byte[] msg = "stickyroute self-check".getBytes(StandardCharsets.ISO_8859_1);
+    try {
+      Mac m = Mac.getInstance("HmacSHA256");
+      m.init(new SecretKeySpec(key, "HmacSHA256"));
+      if (!Arrays.equals(m.doFinal(msg), hmacForTest(key, msg))) {
+        throw new IllegalStateException("HMAC-SHA256 construction disagrees with javax.crypto.Mac");
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
   }
 
   CookieSigning signing() {
     return signing;
-  }
-
-  private static Mac mac(byte[] key) {
-    try {
-      Mac m = Mac.getInstance("HmacSHA256");
-      m.init(new SecretKeySpec(key, "HmacSHA256"));
-      return m;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is not available", e);
-    }
   }
 
   /**
@@ -73,10 +123,10 @@ final class CookieSigner {
     if (len < 0) {
       return BAD;
     }
-    if (same(st, st.current, len, v, macFrom)) {
+    if (same(st, current, len, v, macFrom)) {
       return CURRENT;
     }
-    if (st.previous != null && now < signing.previousUntilEpochSeconds() && same(st, st.previous, len, v, macFrom)) {
+    if (previous != null && now < signing.previousUntilEpochSeconds() && same(st, previous, len, v, macFrom)) {
       return PREVIOUS;
     }
     return BAD;
@@ -88,7 +138,7 @@ final class CookieSigner {
     char[] v = (id + '|' + exp + '|').toCharArray();
     State st = state.get();
     int len = message(st, v, 0, id.length(), id.length() + 1, id.length() + 1 + exp.length());
-    compute(st, st.current, len);
+    compute(st, current, len);
     return new String(v) + new String(st.encoded);
   }
 
@@ -123,13 +173,8 @@ final class CookieSigner {
     return p;
   }
 
-  private static void compute(State st, Mac mac, int len) {
-    mac.update(st.message, 0, len);
-    try {
-      mac.doFinal(st.digest, 0);
-    } catch (ShortBufferException e) {
-      throw new IllegalStateException(e);
-    }
+  private static void compute(State st, Key key, int len) {
+    hmac(st.sha, key, st.message, len, st.inner, st.digest);
     byte[] d = st.digest;
     char[] out = st.encoded;
     int o = 0;
@@ -147,8 +192,8 @@ final class CookieSigner {
     out[o] = B64URL[(x >>> 12) & 63];
   }
 
-  private static boolean same(State st, Mac mac, int len, char[] v, int macFrom) {
-    compute(st, mac, len);
+  private static boolean same(State st, Key key, int len, char[] v, int macFrom) {
+    compute(st, key, len);
     int diff = 0;
     for (int i = 0; i < MAC_CHARS; i++) {
       diff |= st.encoded[i] ^ v[macFrom + i];
