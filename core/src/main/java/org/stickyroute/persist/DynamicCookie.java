@@ -52,6 +52,11 @@ public final class DynamicCookie {
     return "0000000000000000".substring(hex.length()) + hex;
   }
 
+  /** Whether {@code host} is an IPv4 dotted quad or an IPv6 literal (so it can get a dynamic value). */
+  public static boolean isIpLiteral(String host) {
+    return ipLiteral(host) != null;
+  }
+
   /**
    * The address bytes of an IP literal (4 for a dotted quad, 16 for IPv6), or {@code null} for anything else
    * (host names included). Never performs a DNS look-up.
