@@ -144,7 +144,14 @@ class CookieParityTest {
         List.of("s1", "s2", "s5", "bogus"), drainServers);
 
     port = HaproxyProcess.freePort();
+    int dead = HaproxyProcess.freePort(); // nothing listens there: connections are refused
+    String deadServer = "    server dead 127.0.0.1:" + dead + " cookie dead\n";
+    String redisp = "    option redispatch\n    retries 1\n    cookie SERVERID insert indirect nocache\n"
+        + "    server s1 " + e1 + " cookie s1\n" + deadServer;
     StringBuilder backends = new StringBuilder();
+    backends.append("backend r_rr\n    balance roundrobin\n").append(redisp).append('\n');
+    backends.append("backend r_cons\n    balance uri\n    hash-type consistent\n").append(redisp).append('\n');
+    backends.append("backend r_map\n    balance uri\n").append(redisp).append('\n');
     for (Be b : BACKENDS) {
       backends.append(b.body()).append('\n');
     }
@@ -356,6 +363,50 @@ class CookieParityTest {
     assertTrue(COVERAGE.getOrDefault("set-cookie inserted", 0) > 0 && COVERAGE.getOrDefault("cache-control private", 0) > 0
         && COVERAGE.getOrDefault("cookie header rewritten", 0) > 0, "the generator exercised too little: " + COVERAGE);
     assertTrue(failures.isEmpty(), () -> "seed " + seed + ":\n" + String.join("\n\n", failures));
+  }
+
+  /**
+   * A cookie for a server that refuses connections, with {@code option redispatch}: haproxy retries and then
+   * redispatches (except that map-based hashing recomputes the same dead server and fails with 503); a proxy
+   * using {@link Router#redispatch} after the refused connection must end on the same server with the same
+   * Set-Cookie.
+   */
+  @Test
+  void redispatchAfterARefusedConnectionMatchesHaproxy() throws Exception {
+    int checked = 0;
+    try (RawHttpClient client = new RawHttpClient(port)) {
+      for (String be : List.of("r_rr", "r_cons", "r_map")) {
+        for (int i = 0; i < 12; i++) {
+          String target = "/k/" + i;
+          String cookie = i % 3 == 0 ? "SERVERID=dead" : i % 3 == 1 ? "SERVERID=s1; a=1" : null;
+          List<String[]> req = new ArrayList<>();
+          req.add(new String[] {"x-be", be});
+          if (cookie != null) {
+            req.add(new String[] {"Cookie", cookie});
+          }
+          Response hr = client.send("GET", target, req);
+          String theirs = (hr.header("X-Server") == null ? "-" : hr.header("X-Server")) + " " + hr.status() + " "
+              + hr.headers("Set-Cookie");
+          String ours;
+          try (Decision d = new Decision()) {
+            router.route(router.backend(be),
+                cookie == null ? RequestView.of("GET", target) : RequestView.of("GET", target, cookie), d);
+            if (d.ok() && d.serverName().equals("dead")) {
+              router.redispatch(d); // the proxy could not connect
+            }
+            if (d.ok() && d.serverName().equals("dead")) {
+              ours = "- 503 []"; // still the dead server: every attempt fails
+            } else {
+              router.respond(d, ResponseView.of(200), System.currentTimeMillis() / 1000);
+              ours = d.serverName() + " 200 " + (d.setCookie() == null ? "[]" : "[" + d.setCookie() + "]");
+            }
+          }
+          org.junit.jupiter.api.Assertions.assertEquals(theirs, ours, be + " " + target + " cookie " + cookie);
+          checked++;
+        }
+      }
+    }
+    System.out.println("cookie parity [redispatch]: " + checked + "/" + checked);
   }
 
   private static String compare(Be be, String method, String target, String[] cookies, int status,
