@@ -232,9 +232,7 @@ public final class CookiePersistence {
       }
       int len = v.length();
       char[] b = out.work(len);
-      for (int i = 0; i < len; i++) {
-        b[i] = v.charAt(i);
-      }
+      copy(v, len, b);
       int end = header(b, len, snapshot, now, out);
       if (end != len) {
         if (end == 0) {
@@ -588,9 +586,7 @@ public final class CookiePersistence {
   private void serverCookie(int h, CharSequence v, int server, boolean direct, CookieResponse out) {
     int len = v.length();
     char[] b = out.work(len);
-    for (int i = 0; i < len; i++) {
-      b[i] = v.charAt(i);
-    }
+    copy(v, len, b);
     int hdrEnd = len;
     int attBeg = 0;
     while (attBeg < hdrEnd && spht(b[attBeg])) {
@@ -842,6 +838,17 @@ public final class CookiePersistence {
     }
     System.arraycopy(b, next, b, prev, end - next);
     return prev - next;
+  }
+
+  /** Copies a header value into a work buffer (a bulk copy for the usual String). */
+  private static void copy(CharSequence v, int len, char[] b) {
+    if (v instanceof String str) {
+      str.getChars(0, len, b, 0);
+    } else {
+      for (int i = 0; i < len; i++) {
+        b[i] = v.charAt(i);
+      }
+    }
   }
 
   private static int indexOf(char[] b, char c, int from, int to) {
