@@ -1,5 +1,6 @@
 package org.stickyroute;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -8,6 +9,8 @@ import java.util.Map;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.FrontendConfig;
 import org.stickyroute.config.RoutingConfig;
+import org.stickyroute.config.StickyFailure;
+import org.stickyroute.persist.CookiePersistence;
 
 /**
  * The routing decisions of one configuration: frontends pick a backend, backends pick a server. Create one
@@ -20,6 +23,11 @@ import org.stickyroute.config.RoutingConfig;
  * int s = projects.snapshot().select("/project/5f3c/compile");
  * String name = projects.snapshot().server(s).name();
  * }</pre>
+ *
+ * <p>The whole decision, persistence included, is {@link #route(Frontend, RequestView, Decision)}: frontend
+ * rules pick the backend, a valid persistence cookie for a usable server wins, otherwise the algorithm picks;
+ * {@link #respond(Decision, ResponseView)} then computes the response's cookie headers, and {@link
+ * #redispatch(Decision)} serves proxies that retry after a refused connection.
  */
 public final class Router {
   private final RoutingConfig config;
@@ -27,9 +35,12 @@ public final class Router {
   private final Map<String, Backend> backendsByName;
   private final List<Frontend> frontends;
   private final Map<String, Frontend> frontendsByName;
+  private final CookiePersistence[] persistence;
+  private final Clock clock;
 
-  private Router(RoutingConfig config) {
+  private Router(RoutingConfig config, Clock clock) {
     this.config = config;
+    this.clock = clock;
     List<Backend> bs = new ArrayList<>();
     Map<String, Backend> byName = new HashMap<>();
     Map<String, Integer> index = new HashMap<>();
@@ -50,11 +61,171 @@ public final class Router {
     }
     this.frontends = Collections.unmodifiableList(fs);
     this.frontendsByName = Collections.unmodifiableMap(fByName);
+    this.persistence = new CookiePersistence[bs.size()];
+    for (int i = 0; i < bs.size(); i++) {
+      persistence[i] = CookiePersistence.of(bs.get(i).config());
+    }
   }
 
   /** A router for this configuration, with every server in its configured initial state. */
   public static Router create(RoutingConfig config) {
-    return new Router(config);
+    return new Router(config, Clock.systemUTC());
+  }
+
+  /**
+   * A router reading the wall clock from {@code clock} (cookie dates, signed expiries); for tests and for
+   * hosts whose clock is managed.
+   */
+  public static Router create(RoutingConfig config, Clock clock) {
+    return new Router(config, clock);
+  }
+
+  /** The compiled cookie persistence of a backend, or {@code null} when it has no {@code cookie} line. */
+  public CookiePersistence persistence(Backend backend) {
+    int i = indexOfBackend(backend);
+    return i < 0 ? null : persistence[i];
+  }
+
+  private int indexOfBackend(Backend backend) {
+    for (int i = 0; i < backends.size(); i++) {
+      if (backends.get(i) == backend) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private long now() {
+    return Math.floorDiv(clock.millis(), 1000L);
+  }
+
+  // -------------------------------------------------------------------------------------- decisions
+
+  /**
+   * Routes a request arriving on {@code frontend}: {@code use_backend}/{@code default_backend} pick the
+   * backend (none → status 503), then {@link #route(Backend, RequestView, Decision)}.
+   *
+   * @param frontend the frontend the request arrived on
+   * @param request the request
+   * @param decision the holder to fill; must not hold a lease
+   */
+  public void route(Frontend frontend, RequestView request, Decision decision) {
+    CharSequence target = request.target();
+    int b = frontend.backendIndex(target, 0, target.length());
+    if (b < 0) {
+      decision.begin(null, null, request, now());
+      decision.match.unchanged(request);
+      decision.status = 503;
+      return;
+    }
+    route(b, request, decision);
+  }
+
+  /**
+   * Routes a request in {@code backend} (HAProxy's order: persistence cookie, then the algorithm): a valid
+   * cookie for a server that accepts persistent traffic (or, under the {@code persist} policy, that exists)
+   * wins; a cookie for a stopped server fails the request under the {@code strict} policy; otherwise the
+   * backend's algorithm picks among the usable servers. On success the decision holds a lease on the server;
+   * the caller closes the decision when the request is over.
+   *
+   * <p>Allocation-free when the request's cookies need no change (after the holder's buffers have grown),
+   * lock-free, and never throws on request input.
+   */
+  public void route(Backend backend, RequestView request, Decision decision) {
+    int i = indexOfBackend(backend);
+    if (i < 0) {
+      throw new IllegalArgumentException("backend '" + backend.name() + "' is not one of this router's");
+    }
+    route(i, request, decision);
+  }
+
+  private void route(int index, RequestView request, Decision d) {
+    Backend backend = backends.get(index);
+    CookiePersistence p = persistence[index];
+    long now = now();
+    d.begin(backend, p, request, now);
+    BackendSnapshot snap = d.snapshot;
+    if (p != null) {
+      p.analyse(request, snap, now, d.match);
+    } else {
+      d.match.unchanged(request);
+    }
+    int s = d.match.server();
+    if (s >= 0) {
+      d.server = s;
+      d.direct = true;
+      snap.acquireServer(s, d.lease);
+      return;
+    }
+    if (p != null && p.failure() == StickyFailure.STRICT && d.match.designatedStoppedServer()) {
+      d.status = p.strictStatus();
+      return;
+    }
+    CharSequence target = request.target();
+    s = snap.acquire(target, 0, target.length(), BackendSnapshot.NO_SERVER, d.lease);
+    if (s < 0) {
+      d.status = 503;
+      return;
+    }
+    d.server = s;
+  }
+
+  /**
+   * Whether the response to this decision's request will get a {@code Set-Cookie} (known before the response,
+   * except that {@code preserve} cancels it when the server sets the cookie itself).
+   */
+  public boolean wantsSetCookie(Decision d) {
+    return d.persistence != null && d.status == 0
+        && d.persistence.wantsSetCookie(d.match, d.direct, d.methodText, now());
+  }
+
+  /**
+   * Computes the response half with the wall clock: see {@link #respond(Decision, ResponseView, long)}.
+   */
+  public void respond(Decision decision, ResponseView response) {
+    respond(decision, response, now());
+  }
+
+  /**
+   * Computes what the response needs, at {@code now} (UNIX seconds): changes to the server's {@code
+   * Set-Cookie} headers ({@link Decision#cookieResponse()}), the {@code Set-Cookie} to append ({@link
+   * Decision#setCookie()}) and {@code Cache-Control: private} ({@link Decision#cacheControlPrivate()}).
+   * Nothing for a failed decision or a backend without a cookie.
+   */
+  public void respond(Decision d, ResponseView response, long now) {
+    d.responded = true;
+    if (d.persistence == null || d.status != 0) {
+      d.response.clear();
+      return;
+    }
+    d.persistence.respond(d.match, d.server, d.direct, d.methodText, response, now, d.response);
+  }
+
+  /**
+   * Picks another server after the chosen one refused the connection (HAProxy's redispatch, done when {@code
+   * option redispatch} is set; see {@link BackendConfig#redispatch()}): releases the lease, clears "direct"
+   * (so the response gets a cookie for the new server) and asks the algorithm again avoiding the failed
+   * server — consistent hashing, leastconn and round robin honour that, map-based hashing ignores it and may
+   * return the same server, exactly as HAProxy. Returns the new server index, or {@link
+   * BackendSnapshot#NO_SERVER} with {@link Decision#status()} 503.
+   */
+  public int redispatch(Decision d) {
+    if (d.backend == null || d.status != 0) {
+      return BackendSnapshot.NO_SERVER;
+    }
+    int failed = d.server;
+    d.lease.close();
+    d.direct = false;
+    d.responded = false;
+    BackendSnapshot snap = d.backend.snapshot();
+    d.snapshot = snap;
+    CharSequence target = d.target;
+    int s = snap.acquire(target, 0, target.length(), failed, d.lease);
+    d.server = s;
+    if (s < 0) {
+      d.status = 503;
+    }
+    return s;
   }
 
   /** The configuration. */

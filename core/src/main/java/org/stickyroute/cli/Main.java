@@ -15,31 +15,50 @@ import java.util.List;
 import java.util.Map;
 import org.stickyroute.Backend;
 import org.stickyroute.BackendSnapshot;
+import org.stickyroute.Decision;
 import org.stickyroute.Frontend;
 import org.stickyroute.Health;
+import org.stickyroute.RequestView;
+import org.stickyroute.ResponseView;
 import org.stickyroute.Router;
 import org.stickyroute.config.ConfigException;
 import org.stickyroute.config.ConfigLoader;
 import org.stickyroute.config.ConfigWarning;
 import org.stickyroute.config.RoutingConfig;
+import org.stickyroute.config.StickyProperties;
+import org.stickyroute.persist.CookiePersistence;
 
 /**
  * The {@code stickyroute} command-line tool ({@code java -jar stickyroute-cli.jar COMMAND ...}).
  *
  * <pre>
- * route --config FILE [--backend NAME | --frontend NAME] [--down S1,S2,...] [--strict]
+ * route --config FILE [--backend NAME | --frontend NAME] [--down S1,S2,...] [--cookie 'HEADER VALUE']
+ *       [--sticky PROPERTIES] [--strict]
  *     Reads request-targets from stdin, one per line, exactly as they appear in a request line, and prints
  *     for each the chosen server's name ("-" when no server is usable). Without --backend the frontend's
  *     rules pick the backend (default: the first frontend or listen section) and each line is
  *     "BACKEND SERVER". --down marks servers as not usable (NAME, or BACKEND/NAME).
- * check --config FILE [--strict]
+ *     With --cookie, every line is a GET carrying that Cookie header, decided with cookie persistence, and
+ *     the output becomes "SERVER&lt;TAB&gt;SET-COOKIE&lt;TAB&gt;FORWARDED" (after "BACKEND " without --backend):
+ *     the Set-Cookie value a 200 response would get and the Cookie header forwarded to the server, "-" for
+ *     none (no cookie set / header removed).
+ * cookie --config FILE --backend NAME [--sticky PROPERTIES] [--strict] SERVER
+ *     Prints the cookie value that pins a client to SERVER: its configured or dynamic value (signed when
+ *     the --sticky properties turn signing on for that backend). Exit status 1 when the server has none.
+ * check --config FILE [--sticky PROPERTIES] [--strict]
  *     Loads the configuration and prints its warnings.
  * </pre>
  *
- * <p>Exit status: 0 on success, 2 on a configuration error (message on stderr), 64 on a usage error.
+ * <p>--sticky reads stickyroute's own persistence settings (policy, strict status, signing) from a
+ * properties file, see {@link StickyProperties}.
+ *
+ * <p>Exit status: 0 on success, 1 when {@code cookie} finds no value, 2 on a configuration error (message on
+ * stderr), 64 on a usage error.
  * Warnings always go to stderr. Input is read as ISO-8859-1 so every byte of a request-target is kept.
  */
 public final class Main {
+  /** Exit status of {@code cookie} for a server without a cookie value. */
+  public static final int EXIT_NO_VALUE = 1;
   /** Exit status of a configuration error. */
   public static final int EXIT_CONFIG = 2;
   /** Exit status of a usage error. */
@@ -63,6 +82,7 @@ public final class Main {
       return args.length == 0 ? EXIT_USAGE : 0;
     }
     Map<String, String> opts = new LinkedHashMap<>();
+    List<String> positional = new ArrayList<>();
     try {
       for (int i = 1; i < args.length; i++) {
         String a = args[i];
@@ -70,6 +90,8 @@ public final class Main {
           opts.put(a, "true");
         } else if (a.startsWith("--") && i + 1 < args.length) {
           opts.put(a, args[++i]);
+        } else if (args[0].equals("cookie") && !a.startsWith("--")) {
+          positional.add(a);
         } else {
           throw new UsageException("unexpected argument '" + a + "'");
         }
@@ -77,6 +99,8 @@ public final class Main {
       switch (args[0]) {
         case "route":
           return route(opts, in, out, err);
+        case "cookie":
+          return cookie(opts, positional, out, err);
         case "check":
           return check(opts, err);
         default:
@@ -99,8 +123,10 @@ public final class Main {
   }
 
   private static final String USAGE =
-      "usage: stickyroute route --config FILE [--backend NAME | --frontend NAME] [--down S1,S2,...] [--strict]\n"
-          + "       stickyroute check --config FILE [--strict]\n";
+      "usage: stickyroute route --config FILE [--backend NAME | --frontend NAME] [--down S1,S2,...]\n"
+          + "                         [--cookie 'HEADER VALUE'] [--sticky PROPERTIES] [--strict]\n"
+          + "       stickyroute cookie --config FILE --backend NAME [--sticky PROPERTIES] [--strict] SERVER\n"
+          + "       stickyroute check --config FILE [--sticky PROPERTIES] [--strict]\n";
 
   private static final class UsageException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -119,6 +145,10 @@ public final class Main {
     RoutingConfig config = ConfigLoader.load(Path.of(file), strict);
     for (ConfigWarning w : config.warnings()) {
       err.println("stickyroute: warning: " + w);
+    }
+    String sticky = opts.remove("--sticky");
+    if (sticky != null) {
+      config = StickyProperties.load(config, Path.of(sticky));
     }
     return config;
   }
@@ -140,6 +170,7 @@ public final class Main {
     String backendName = opts.remove("--backend");
     String frontendName = opts.remove("--frontend");
     String down = opts.remove("--down");
+    String cookie = opts.remove("--cookie");
     if (!opts.isEmpty()) {
       throw new UsageException("unexpected option " + opts.keySet().iterator().next());
     }
@@ -175,7 +206,9 @@ public final class Main {
       if (line.endsWith("\r")) {
         line = line.substring(0, line.length() - 1);
       }
-      if (backend != null) {
+      if (cookie != null) {
+        o.println(decide(router, backend, frontend, line, cookie));
+      } else if (backend != null) {
         o.println(pick(backend, line));
       } else {
         Backend b = router.backendFor(frontend, line);
@@ -185,6 +218,65 @@ public final class Main {
         o.flush();
       }
     }
+    o.flush();
+    return 0;
+  }
+
+  /** One line of {@code route --cookie}: the whole decision for a GET answered 200. */
+  private static String decide(Router router, Backend backend, Frontend frontend, String target, String cookie) {
+    try (Decision d = new Decision()) {
+      RequestView req = RequestView.of("GET", target, cookie);
+      if (backend != null) {
+        router.route(backend, req, d);
+      } else {
+        router.route(frontend, req, d);
+      }
+      String prefix = backend != null ? "" : (d.backend() == null ? "-" : d.backend().name()) + " ";
+      if (!d.ok()) {
+        return prefix + "-\t-\t-";
+      }
+      router.respond(d, ResponseView.of(200));
+      CharSequence fwd = d.forwardedCookie(0);
+      return prefix + d.serverName() + "\t" + (d.setCookie() == null ? "-" : d.setCookie()) + "\t"
+          + (fwd == null ? "-" : fwd.toString());
+    }
+  }
+
+  private static int cookie(Map<String, String> opts, List<String> positional, OutputStream out, PrintStream err)
+      throws IOException, UsageException {
+    RoutingConfig config = load(opts, err);
+    String backendName = opts.remove("--backend");
+    if (!opts.isEmpty()) {
+      throw new UsageException("unexpected option " + opts.keySet().iterator().next());
+    }
+    if (backendName == null) {
+      throw new UsageException("--backend NAME is required");
+    }
+    if (positional.size() != 1) {
+      throw new UsageException("give exactly one SERVER name");
+    }
+    Router router = Router.create(config);
+    Backend backend = router.backend(backendName);
+    if (backend == null) {
+      throw new UsageException("no backend '" + backendName + "' in " + names(router));
+    }
+    int server = backend.snapshot().indexOf(positional.get(0));
+    if (server < 0) {
+      throw new UsageException("backend '" + backendName + "' has no server '" + positional.get(0) + "'");
+    }
+    CookiePersistence p = router.persistence(backend);
+    if (p == null) {
+      err.println("stickyroute: backend '" + backendName + "' has no 'cookie' line: no server is sticky");
+      return EXIT_NO_VALUE;
+    }
+    String value = p.clientValue(server, System.currentTimeMillis() / 1000);
+    if (value == null) {
+      err.println("stickyroute: server '" + positional.get(0) + "' has no cookie value (no 'cookie' keyword, and no"
+          + " dynamic value): its responses delete the cookie");
+      return EXIT_NO_VALUE;
+    }
+    PrintStream o = new PrintStream(out, false, StandardCharsets.ISO_8859_1);
+    o.println(value);
     o.flush();
     return 0;
   }

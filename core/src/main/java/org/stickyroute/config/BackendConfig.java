@@ -33,6 +33,8 @@ import org.stickyroute.hash.HashType;
  * @param checkTimeoutMillis {@code timeout check}, 0 = unset
  * @param servers the servers in declaration order
  * @param location where the section was declared
+ * @param sticky stickyroute's own persistence settings (sticky-failure policy, signed cookies); not
+ *     expressible in HAProxy syntax, see {@link StickyOptions}
  */
 public record BackendConfig(
     String name,
@@ -52,7 +54,8 @@ public record BackendConfig(
     long serverTimeoutMillis,
     long checkTimeoutMillis,
     List<ServerConfig> servers,
-    SourceLocation location) {
+    SourceLocation location,
+    StickyOptions sticky) {
 
   /** HAProxy's ring points per unit of weight ({@code BE_WEIGHT_SCALE}). */
   public static final int HAPROXY_POINTS_PER_WEIGHT = 16;
@@ -66,6 +69,17 @@ public record BackendConfig(
     Objects.requireNonNull(hashType, "hashType");
     Objects.requireNonNull(location, "location");
     servers = List.copyOf(servers);
+    sticky = sticky == null ? StickyOptions.HAPROXY : sticky;
+    if (sticky.signing() != null) {
+      if (cookie == null || cookie.mode() != CookieConfig.Mode.INSERT) {
+        throw new IllegalArgumentException(
+            "backend '" + name + "': signed cookies need a cookie in 'insert' mode");
+      }
+      if (cookie.maxIdleSeconds() != 0 || cookie.maxLifeSeconds() != 0) {
+        throw new IllegalArgumentException(
+            "backend '" + name + "': signed cookies carry their own expiry; remove 'maxidle'/'maxlife'");
+      }
+    }
     if (hashBalanceFactor != 0 && hashBalanceFactor <= 100) {
       throw new IllegalArgumentException(
           "'" + hashBalanceFactor + "': hash-balance-factor must be 0 or greater than 100");
@@ -115,7 +129,18 @@ public record BackendConfig(
     b.checkTimeout = checkTimeoutMillis;
     b.servers.addAll(servers);
     b.location = location;
+    b.sticky = sticky;
     return b;
+  }
+
+  /** This backend with other stickyroute persistence settings. */
+  public BackendConfig withSticky(StickyOptions options) {
+    return toBuilder().sticky(options).build();
+  }
+
+  /** The sticky-failure policy in force: {@link StickyOptions#failure()}, else from {@code option persist}. */
+  public StickyFailure stickyFailure() {
+    return sticky.effectiveFailure(persist);
   }
 
   /** The server with this name, or {@code null}. */
@@ -178,6 +203,7 @@ public record BackendConfig(
     private long checkTimeout;
     private final List<ServerConfig> servers = new ArrayList<>();
     private SourceLocation location = SourceLocation.BUILDER;
+    private StickyOptions sticky = StickyOptions.HAPROXY;
 
     private Builder(String name) {
       this.name = name;
@@ -292,12 +318,27 @@ public record BackendConfig(
       return this;
     }
 
+    /**
+     * stickyroute's own persistence settings: sticky-failure policy, strict status, signed cookies (see
+     * {@link StickyOptions}).
+     */
+    public Builder sticky(StickyOptions options) {
+      this.sticky = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /** Shorthand for {@code sticky(current.withFailure(failure))}. */
+    public Builder stickyFailure(StickyFailure failure) {
+      this.sticky = sticky.withFailure(failure);
+      return this;
+    }
+
     /** Builds the immutable backend; throws {@link IllegalArgumentException} on an invalid setting. */
     public BackendConfig build() {
       return new BackendConfig(
           name, balance, hashType, hashBalanceFactor, pointsPerWeight, cookie, dynamicCookieKey,
           redispatch, redispatchInterval, persist, allBackups, retries, httpCheck, connectTimeout,
-          serverTimeout, checkTimeout, servers, location);
+          serverTimeout, checkTimeout, servers, location, sticky);
     }
   }
 }

@@ -1213,10 +1213,30 @@ public final class ConfigLoader {
     private BackendConfig backend(Section s) {
       ProxySettings p = s.settings;
       CookieConfig cookie = p.cookie;
+      if (cookie != null) {
+        for (ServerConfig sc : s.servers) {
+          if (sc.cookie() != null && sc.cookie().contains(sc.host())) {
+            SourceLocation saved = at;
+            at = sc.location();
+            warn(sc.cookie(), "server '" + sc.name() + "' cookie value contains its address '" + sc.host()
+                + "': every client will see it; use an opaque value");
+            at = saved;
+          }
+          if (sc.cookie() == null && cookie.dynamic() && p.dynamicCookieKey != null
+              && !org.stickyroute.persist.DynamicCookie.isIpLiteral(sc.host())) {
+            SourceLocation saved = at;
+            at = sc.location();
+            warn(sc.host(), "server '" + sc.name() + "' has a host name: stickyroute does not resolve names, so it"
+                + " gets no dynamic cookie (HAProxy would hash the address it resolves); write an IP address");
+            at = saved;
+          }
+        }
+      }
       if (cookie != null && cookie.mode() == CookieConfig.Mode.INSERT) {
         List<String> missing = new ArrayList<>();
         for (ServerConfig sc : s.servers) {
-          if (sc.cookie() == null && !(cookie.dynamic() && p.dynamicCookieKey != null)) {
+          if (sc.cookie() == null && !(cookie.dynamic() && p.dynamicCookieKey != null
+              && org.stickyroute.persist.DynamicCookie.isIpLiteral(sc.host()))) {
             missing.add(sc.name());
           }
         }
@@ -1254,7 +1274,8 @@ public final class ConfigLoader {
           p.serverTimeout,
           p.checkTimeout,
           s.servers,
-          s.location);
+          s.location,
+          StickyOptions.HAPROXY);
     }
   }
 }

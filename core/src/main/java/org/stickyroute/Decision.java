@@ -1,0 +1,170 @@
+package org.stickyroute;
+
+import org.stickyroute.config.ServerConfig;
+import org.stickyroute.persist.CookieMatch;
+import org.stickyroute.persist.CookiePersistence;
+import org.stickyroute.persist.CookieResponse;
+
+/**
+ * The routing decision for one request, filled by {@link Router#route}: the backend, the server (with a held
+ * {@link Lease}), what to forward of the {@code Cookie} headers, and — once {@link Router#respond} has seen
+ * the response — the {@code Set-Cookie} to add and whether to add {@code Cache-Control: private}; or an
+ * error status when no server can take the request.
+ *
+ * <p>A reusable holder, like {@link Lease}: keep one per worker, or create one per request. {@link #close()}
+ * releases the lease exactly once; route the next request only after closing (routing a decision that still
+ * holds a lease throws {@link IllegalStateException}). Views it returns (forwarded cookies, rewritten
+ * headers) are valid until it is reused. Not thread-safe, except that {@link #close()} may run on another
+ * thread once the request is over.
+ *
+ * <pre>{@code
+ * try (Decision d = new Decision()) {
+ *   router.route(frontend, request, d);
+ *   if (!d.ok()) { send d.status(); return; }
+ *   forward to d.serverConfig().address() with d.forwardedCookie(i) for each Cookie header (null = drop it)
+ *   router.respond(d, response);
+ *   if (d.setCookie() != null) response.addHeader("set-cookie", d.setCookie());
+ *   if (d.cacheControlPrivate()) response.addHeader("cache-control", "private");
+ * }
+ * }</pre>
+ */
+public final class Decision implements AutoCloseable {
+  final Lease lease = new Lease();
+  final CookieMatch match = new CookieMatch();
+  final CookieResponse response = new CookieResponse();
+  Backend backend;
+  BackendSnapshot snapshot;
+  CookiePersistence persistence;
+  CharSequence target;
+  int method;
+  CharSequence methodText;
+  int server = BackendSnapshot.NO_SERVER;
+  boolean direct;
+  int status;
+  boolean responded;
+  long routedAt;
+
+  /** An empty decision. */
+  public Decision() {}
+
+  void begin(Backend b, CookiePersistence p, RequestView request, long now) {
+    if (lease.isHeld()) {
+      throw new IllegalStateException("decision still holds a lease: close it before routing again");
+    }
+    backend = b;
+    snapshot = b == null ? null : b.snapshot();
+    persistence = p;
+    target = request.target();
+    methodText = request.method();
+    server = BackendSnapshot.NO_SERVER;
+    direct = false;
+    status = 0;
+    responded = false;
+    routedAt = now;
+  }
+
+  /** Whether a server was chosen (and a lease taken); otherwise {@link #status()} says what to answer. */
+  public boolean ok() {
+    return status == 0;
+  }
+
+  /**
+   * 0 when a server was chosen; otherwise the status to answer: 503 when no backend or no usable server,
+   * or the configured status of a {@link org.stickyroute.config.StickyFailure#STRICT} failure.
+   */
+  public int status() {
+    return status;
+  }
+
+  /** The backend, or {@code null} when no rule matched and there is no default backend. */
+  public Backend backend() {
+    return backend;
+  }
+
+  /** The snapshot of the backend the decision was taken on. */
+  public BackendSnapshot snapshot() {
+    return snapshot;
+  }
+
+  /** The chosen server's index, or {@link BackendSnapshot#NO_SERVER}. */
+  public int server() {
+    return server;
+  }
+
+  /** The chosen server's configuration, or {@code null}. */
+  public ServerConfig serverConfig() {
+    return server < 0 ? null : snapshot.server(server);
+  }
+
+  /** The chosen server's name, or {@code null}. */
+  public String serverName() {
+    return server < 0 ? null : snapshot.server(server).name();
+  }
+
+  /** The lease on the chosen server, held until {@link #close()}. */
+  public Lease lease() {
+    return lease;
+  }
+
+  /** Whether the persistence cookie chose the server (HAProxy's {@code SF_DIRECT}); false after a redispatch. */
+  public boolean direct() {
+    return direct;
+  }
+
+  /** HAProxy's request-cookie flag ({@code N I D V E O}, see {@link CookieMatch#flag()}). */
+  public char cookieFlag() {
+    return match.flag();
+  }
+
+  /** The request-side details. */
+  public CookieMatch cookieMatch() {
+    return match;
+  }
+
+  /** The response-side details (after {@link Router#respond}). */
+  public CookieResponse cookieResponse() {
+    return response;
+  }
+
+  /** Number of {@code Cookie} headers the request had. */
+  public int cookieHeaderCount() {
+    return match.headerCount();
+  }
+
+  /** The value to forward for {@code Cookie} header {@code i}, or {@code null} to drop that header. */
+  public CharSequence forwardedCookie(int i) {
+    return match.forwarded(i);
+  }
+
+  /** Whether any {@code Cookie} header must be changed or dropped before forwarding. */
+  public boolean cookiesChanged() {
+    return match.cookiesChanged();
+  }
+
+  /**
+   * The {@code Set-Cookie} value to append to the response (after {@link Router#respond}), or {@code null}.
+   * Before the response is known, {@link Router#wantsSetCookie} tells whether one is planned.
+   */
+  public String setCookie() {
+    return responded ? response.setCookie() : null;
+  }
+
+  /** Whether to append {@code Cache-Control: private} (after {@link Router#respond}). */
+  public boolean cacheControlPrivate() {
+    return responded && response.cacheControlPrivate();
+  }
+
+  /** The wall-clock second (UNIX) the request was routed at. */
+  public long routedAt() {
+    return routedAt;
+  }
+
+  /** Releases the lease (exactly once) and forgets the request's references. */
+  @Override
+  public void close() {
+    lease.close();
+    match.release();
+    target = null;
+    methodText = null;
+  }
+}

@@ -1,0 +1,49 @@
+package org.stickyroute.config;
+
+import java.util.Objects;
+import org.stickyroute.persist.CookieSigning;
+
+/**
+ * stickyroute's own persistence settings of a backend, beyond what an HAProxy configuration can say: the
+ * sticky-failure policy, the status of a strict failure, and signed cookies. Immutable.
+ *
+ * <p>They are deliberately not part of the HAProxy-syntax file (which must stay valid for {@code haproxy -c},
+ * and where a comment must not change behaviour): set them with {@link BackendConfig.Builder#sticky} or
+ * overlay them on a loaded configuration with {@link StickyProperties} (a separate properties file, system
+ * properties or an adapter's init-params).
+ *
+ * @param failure the policy, or {@code null} to follow {@code option persist} (see {@link StickyFailure})
+ * @param strictStatus the status of a {@link StickyFailure#STRICT} failure, 400..599 (default 503)
+ * @param signing signed cookies, or {@code null} for HAProxy's plain values
+ */
+public record StickyOptions(StickyFailure failure, int strictStatus, CookieSigning signing) {
+  /** HAProxy's behaviour: policy from {@code option persist}, plain cookie values. */
+  public static final StickyOptions HAPROXY = new StickyOptions(null, 503, null);
+
+  /** Validates. */
+  public StickyOptions {
+    if (strictStatus < 400 || strictStatus > 599) {
+      throw new IllegalArgumentException("'" + strictStatus + "': strict status must be 400..599");
+    }
+  }
+
+  /** These options with another policy ({@code null} = follow the HAProxy options). */
+  public StickyOptions withFailure(StickyFailure f) {
+    return new StickyOptions(f, strictStatus, signing);
+  }
+
+  /** These options with {@link StickyFailure#STRICT} answering {@code status}. */
+  public StickyOptions strict(int status) {
+    return new StickyOptions(StickyFailure.STRICT, status, signing);
+  }
+
+  /** These options with signed cookies ({@code null} to turn them off). */
+  public StickyOptions withSigning(CookieSigning s) {
+    return new StickyOptions(failure, strictStatus, s);
+  }
+
+  /** The policy in force for a backend whose {@code option persist} is {@code persist}. */
+  public StickyFailure effectiveFailure(boolean persist) {
+    return failure != null ? failure : persist ? StickyFailure.PERSIST : StickyFailure.REDISPATCH;
+  }
+}

@@ -1,0 +1,204 @@
+package org.stickyroute.persist;
+
+import org.stickyroute.BackendSnapshot;
+
+/**
+ * The request half of cookie persistence for one request, filled by {@link
+ * CookiePersistence#analyse(org.stickyroute.RequestView, BackendSnapshot, long, CookieMatch)}: the server
+ * the persistence cookie designates (if any) with HAProxy's log flag, the dates it carried, and what to
+ * forward of every {@code Cookie} header.
+ *
+ * <p>A reusable holder: keep one per worker (or inside a {@link org.stickyroute.Decision}); {@code analyse}
+ * resets it. After warm-up it allocates nothing, and the forwarded values it returns are views into its own
+ * buffers, valid until it is reused. Not thread-safe.
+ */
+public final class CookieMatch {
+  /** Forward the header unchanged. */
+  public static final int KEEP = 0;
+  /** Remove the header (every cookie in it was stripped). */
+  public static final int REMOVE = 1;
+  /** Forward {@link #forwarded(int)} instead of the original value. */
+  public static final int REWRITE = 2;
+
+  int server = BackendSnapshot.NO_SERVER;
+  char flag = 'N';
+  boolean direct;
+  long lastDate;
+  long firstDate;
+  long signedExpiry;
+  boolean signedPrevious;
+  boolean downMatch;
+
+  int headers;
+  CharSequence[] originals = new CharSequence[4];
+  int[] action = new int[4];
+  int[] outFrom = new int[4];
+  int[] outLen = new int[4];
+  CharRange[] views = new CharRange[4];
+  char[] out = new char[512];
+  int outUsed;
+  char[] work = new char[512];
+  int delFromOut;
+
+  /** An empty holder. */
+  public CookieMatch() {}
+
+  /**
+   * Fills the holder for a backend without a persistence cookie: no server, flag {@code N}, every {@code
+   * Cookie} header of {@code request} forwarded unchanged.
+   */
+  public void unchanged(org.stickyroute.RequestView request) {
+    int n = Math.max(request.cookieHeaderCount(), 0);
+    reset(n);
+    for (int i = 0; i < n; i++) {
+      originals[i] = request.cookieHeader(i);
+    }
+  }
+
+  /** Empties the holder (no header, no server). */
+  public void clear() {
+    reset(0);
+  }
+
+  void reset(int headerCount) {
+    server = BackendSnapshot.NO_SERVER;
+    flag = 'N';
+    direct = false;
+    lastDate = 0;
+    firstDate = 0;
+    signedExpiry = 0;
+    signedPrevious = false;
+    downMatch = false;
+    headers = headerCount;
+    outUsed = 0;
+    if (originals.length < headerCount) {
+      int n = Math.max(headerCount, originals.length * 2);
+      originals = new CharSequence[n];
+      action = new int[n];
+      outFrom = new int[n];
+      outLen = new int[n];
+      views = new CharRange[n];
+    }
+    for (int i = 0; i < headerCount; i++) {
+      action[i] = KEEP;
+    }
+  }
+
+  char[] work(int len) {
+    if (work.length < len) {
+      work = new char[Math.max(len, work.length * 2)];
+    }
+    return work;
+  }
+
+  void store(int header, char[] b, int len) {
+    if (out.length < outUsed + len) {
+      char[] n = new char[Math.max(outUsed + len, out.length * 2)];
+      System.arraycopy(out, 0, n, 0, outUsed);
+      out = n;
+      for (int i = 0; i < header; i++) {
+        if (views[i] != null) {
+          views[i].buf = n;
+        }
+      }
+    }
+    System.arraycopy(b, 0, out, outUsed, len);
+    action[header] = REWRITE;
+    outFrom[header] = outUsed;
+    outLen[header] = len;
+    if (views[header] == null) {
+      views[header] = new CharRange();
+    }
+    views[header].set(out, outUsed, len);
+    outUsed += len;
+  }
+
+  /**
+   * The index of the server the cookie designates and that takes the request ({@code V}, or {@code D} under
+   * {@code persist}), or {@link BackendSnapshot#NO_SERVER} when the request must be load-balanced.
+   */
+  public int server() {
+    return server;
+  }
+
+  /**
+   * Whether the request is "direct" (HAProxy's {@code SF_DIRECT}): a persistence cookie assigned its server.
+   */
+  public boolean direct() {
+    return direct;
+  }
+
+  /**
+   * HAProxy's request-cookie log flag: {@code N} no persistence cookie, {@code I} invalid (matches no server,
+   * empty, forged), {@code D} designates a stopped server, {@code V} valid, {@code E} expired (idle, or signed
+   * expiry passed), {@code O} too old ({@code maxlife}).
+   */
+  public char flag() {
+    return flag;
+  }
+
+  /**
+   * Whether the cookie named a server that exists but does not accept persistent traffic (DOWN or in
+   * maintenance) and no other server with that value did — the case the sticky-failure policy governs.
+   */
+  public boolean designatedStoppedServer() {
+    return downMatch && !direct;
+  }
+
+  /** The "last seen" date the cookie carried (UNIX seconds, 4-second resolution), 0 when none. */
+  public long lastDate() {
+    return lastDate;
+  }
+
+  /** The "first seen" date the cookie carried (UNIX seconds, 4-second resolution), 0 when none. */
+  public long firstDate() {
+    return firstDate;
+  }
+
+  /** The expiry of a valid signed cookie (UNIX seconds), 0 when none. */
+  public long signedExpiry() {
+    return signedExpiry;
+  }
+
+  /** Number of {@code Cookie} headers the request had. */
+  public int headerCount() {
+    return headers;
+  }
+
+  /** What to do with {@code Cookie} header {@code i}: {@link #KEEP}, {@link #REMOVE} or {@link #REWRITE}. */
+  public int action(int i) {
+    return action[i];
+  }
+
+  /** Whether any {@code Cookie} header must be changed or removed before forwarding. */
+  public boolean cookiesChanged() {
+    for (int i = 0; i < headers; i++) {
+      if (action[i] != KEEP) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The value to forward for {@code Cookie} header {@code i}: the original value, a rewritten value (a view
+   * valid until this holder is reused), or {@code null} when the header must be removed.
+   */
+  public CharSequence forwarded(int i) {
+    switch (action[i]) {
+      case REMOVE:
+        return null;
+      case REWRITE:
+        return views[i];
+      default:
+        return originals[i];
+    }
+  }
+
+  /** Forgets the references to the request's header values (the holder keeps its buffers). */
+  public void release() {
+    for (int i = 0; i < headers; i++) {
+      originals[i] = null;
+    }
+  }
+}

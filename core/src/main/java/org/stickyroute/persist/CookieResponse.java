@@ -1,0 +1,123 @@
+package org.stickyroute.persist;
+
+/**
+ * The response half of cookie persistence for one response, filled by {@link CookiePersistence#respond}: what
+ * to do with each {@code Set-Cookie} header the server sent, the {@code Set-Cookie} to append, and whether to
+ * append {@code Cache-Control: private}.
+ *
+ * <p>Apply in this order, as HAProxy does: change or remove the server's {@code Set-Cookie} headers in place,
+ * append {@link #setCookie()} after every other header, then append {@code cache-control: private} when
+ * {@link #cacheControlPrivate()}. A reusable holder (views are valid until it is reused); not thread-safe.
+ */
+public final class CookieResponse {
+  /** Name of the header to add, lower-case as HAProxy writes it on HTTP/1. */
+  public static final String SET_COOKIE = "set-cookie";
+  /** Name of the cache header, lower-case as HAProxy writes it on HTTP/1. */
+  public static final String CACHE_CONTROL = "cache-control";
+  /** Value of the cache header added by {@code nocache}. */
+  public static final String PRIVATE = "private";
+
+  int headers;
+  int[] action = new int[8];
+  CharRange[] views = new CharRange[8];
+  char[] out = new char[256];
+  int outUsed;
+  char[] work = new char[256];
+  String setCookie;
+  boolean cacheControlPrivate;
+  char flag = 'N';
+  boolean serverSetOurCookie;
+
+  /** An empty holder. */
+  public CookieResponse() {}
+
+  /** Empties the holder (no header, no server). */
+  public void clear() {
+    reset(0);
+  }
+
+  void reset(int headerCount) {
+    headers = headerCount;
+    outUsed = 0;
+    setCookie = null;
+    cacheControlPrivate = false;
+    flag = 'N';
+    serverSetOurCookie = false;
+    if (action.length < headerCount) {
+      int n = Math.max(headerCount, action.length * 2);
+      action = new int[n];
+      views = new CharRange[n];
+    }
+    for (int i = 0; i < headerCount; i++) {
+      action[i] = CookieMatch.KEEP;
+    }
+  }
+
+  char[] work(int len) {
+    if (work.length < len) {
+      work = new char[Math.max(len, work.length * 2)];
+    }
+    return work;
+  }
+
+  void store(int header, char[] b, int len) {
+    if (out.length < outUsed + len) {
+      char[] n = new char[Math.max(outUsed + len, out.length * 2)];
+      System.arraycopy(out, 0, n, 0, outUsed);
+      out = n;
+      for (int i = 0; i < header; i++) {
+        if (views[i] != null) {
+          views[i].buf = n;
+        }
+      }
+    }
+    System.arraycopy(b, 0, out, outUsed, len);
+    action[header] = CookieMatch.REWRITE;
+    if (views[header] == null) {
+      views[header] = new CharRange();
+    }
+    views[header].set(out, outUsed, len);
+    outUsed += len;
+  }
+
+  /**
+   * What to do with response header {@code i}: {@link CookieMatch#KEEP}, {@link CookieMatch#REMOVE} or {@link
+   * CookieMatch#REWRITE} (only {@code Set-Cookie} headers are ever changed).
+   */
+  public int action(int i) {
+    return action[i];
+  }
+
+  /** The new value of header {@code i} when {@link #action(int)} is {@code REWRITE}, else {@code null}. */
+  public CharSequence rewritten(int i) {
+    return action[i] == CookieMatch.REWRITE ? views[i] : null;
+  }
+
+  /** Whether any of the server's headers must be changed or removed. */
+  public boolean headersChanged() {
+    for (int i = 0; i < headers; i++) {
+      if (action[i] != CookieMatch.KEEP) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The value of the {@code Set-Cookie} header to append, or {@code null} for none. */
+  public String setCookie() {
+    return setCookie;
+  }
+
+  /** Whether to append {@code Cache-Control: private} ({@code nocache} and a cacheable response). */
+  public boolean cacheControlPrivate() {
+    return cacheControlPrivate;
+  }
+
+  /**
+   * HAProxy's response-cookie log flag: {@code N} none, {@code I} inserted, {@code U} updated (date or
+   * renewal), {@code P} provided by the server and kept, {@code R} rewritten, {@code D} deleted.
+   */
+  public char flag() {
+    return flag;
+  }
+}
