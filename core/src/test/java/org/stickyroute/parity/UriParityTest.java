@@ -271,7 +271,7 @@ class UriParityTest {
    */
   @Test
   void boundedLoadsAgreeWithHaproxyUnderLoad() throws Exception {
-    String cfg = "global\n  maxconn 100\ndefaults\n  mode http\n  timeout connect 1s\n  timeout client 10s\n"
+    String cfg = "global\n  maxconn 100\n  stats socket unix@admin.sock mode 600 level admin\ndefaults\n  mode http\n  timeout connect 1s\n  timeout client 10s\n"
         + "  timeout server 10s\nfrontend f\n  bind 127.0.0.1:" + (hashPort = HaproxyProcess.freePort()) + "\n"
         + "  default_backend b\n  http-response set-header X-Server %s\n"
         + "backend b\n  balance uri depth 2\n  hash-type consistent\n  hash-balance-factor 125\n"
@@ -284,6 +284,7 @@ class UriParityTest {
     int moved = 0;
     try (HaproxyProcess hp = HaproxyProcess.start(cfg)) {
       for (int k = 0; k < 8; k++) {
+        awaitIdle(hp);
         String key = "/project/" + (1000 + k);
         String home;
         try (RawHttpClient c = new RawHttpClient(hashPort)) {
@@ -321,6 +322,25 @@ class UriParityTest {
     System.out.printf("haproxy parity (hash-balance-factor 125, one request in flight): %d/8 agreed, %d moved%n",
         agreed, moved);
     assertTrue(moved > 0, "at factor 125 a busy home server must be skipped");
+  }
+
+  /** Waits until HAProxy reports no stream in flight on any server (a finished response may precede that). */
+  private static void awaitIdle(HaproxyProcess hp) throws Exception {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      boolean idle = true;
+      for (String line : hp.cli("show stat").split("\n")) {
+        String[] f = line.split(",");
+        if (f.length > 4 && f[1].startsWith("s") && !f[1].equals("svname") && !f[4].equals("0")) {
+          idle = false;
+        }
+      }
+      if (idle) {
+        return;
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError("haproxy still has streams in flight");
   }
 
   @Test
