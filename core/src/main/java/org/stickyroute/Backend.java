@@ -44,9 +44,18 @@ import org.stickyroute.health.CheckResult;
 public final class Backend {
   private static final System.Logger LOG = System.getLogger(Backend.class.getName());
 
-  /** Backend-wide counters (HAProxy's {@code px->served}). */
+  /**
+   * Backend-wide in-flight count (HAProxy's {@code px->served}), kept only when {@code hash-balance-factor}
+   * needs it on every lookup (decided once, at construction, so takes and releases always pair up);
+   * otherwise {@link BackendSnapshot#totalServed()} sums the servers' counters.
+   */
   static final class Totals {
+    final boolean tracking;
     final AtomicInteger served = new AtomicInteger();
+
+    Totals(boolean tracking) {
+      this.tracking = tracking;
+    }
   }
 
   /** Control-plane facts about one server that are not part of a snapshot. */
@@ -61,7 +70,7 @@ public final class Backend {
   private final String name;
   private final InstantSource clock;
   private final ScheduledExecutorService control;
-  private final Totals totals = new Totals();
+  private final Totals totals;
   private final AtomicLong versions = new AtomicLong();
   private final Object controlLock = new Object();
   private final Object dispatchLock = new Object();
@@ -95,13 +104,14 @@ public final class Backend {
     this.control = Objects.requireNonNull(control, "control");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.name = config.name();
+    this.totals = new Totals(config.hashBalanceFactor() != 0);
     this.compactionHook = () -> this.control.execute(this::republish);
     List<ServerConfig> servers = config.servers();
     this.counters = new ServerCounters[servers.size()];
     ServerStatus[] status = new ServerStatus[servers.size()];
     long now = clock.millis();
     for (int i = 0; i < status.length; i++) {
-      counters[i] = new ServerCounters();
+      counters[i] = new ServerCounters(totals);
       ServerConfig s = servers.get(i);
       status[i] = new ServerStatus(
           s.disabled() ? AdminState.MAINT : AdminState.READY, Health.UP, s.weight(), ServerStatus.NOT_STARTING);
@@ -245,7 +255,7 @@ public final class Backend {
           before[i] = st;
           after[i] = st.withWeight(weight);
         } else {
-          c[i] = new ServerCounters();
+          c[i] = new ServerCounters(totals);
           before[i] = null;
           after[i] = new ServerStatus(s.disabled() ? AdminState.MAINT : AdminState.READY, Health.UP,
               s.weight(), ServerStatus.NOT_STARTING);

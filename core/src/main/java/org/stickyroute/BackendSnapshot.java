@@ -507,8 +507,7 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
     }
     ServerCounters c = counters[server];
     c.take();
-    totals.served.incrementAndGet();
-    lease.hold(server, c, totals);
+    lease.hold(server, c);
   }
 
   /**
@@ -580,13 +579,20 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
   /** In-flight requests on server {@code s}, from the backend's live counters. */
   @Override
   public int served(int s) {
-    return counters[s].served.get();
+    return counters[s].served();
   }
 
   /** In-flight requests on the whole backend, from the backend's live counters. */
   @Override
   public int totalServed() {
-    return totals.served.get();
+    if (totals.tracking) {
+      return totals.served.get();
+    }
+    int t = 0;
+    for (ServerCounters c : counters) {
+      t += c.served();
+    }
+    return t;
   }
 
   // ---------------------------------------------------------------- introspection
