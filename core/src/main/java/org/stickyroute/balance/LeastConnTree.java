@@ -306,20 +306,37 @@ public final class LeastConnTree {
     } while (n > 0);
   }
 
-  /** The best leaf among the winners of the children of inner node {@code n}; ties go to the first. */
+  /**
+   * The best leaf among the winners of the four children of inner node {@code n}; ties go to the first.
+   * Unrolled for {@code ARITY == 4} and written as selections the JIT can compile to conditional moves: the comparisons are
+   * unpredictable, and branch mispredictions would cost more than the loads.
+   */
   private int bestChild(int n) {
     int first = (n << ARITY_BITS) + 1;
-    int best = winnerOf(first);
-    long bv = leaves.get(best);
-    for (int c = first + 1; c < first + ARITY; c++) {
-      int w = winnerOf(c);
-      long v = leaves.get(w);
-      if (v < bv) {
-        bv = v;
-        best = w;
-      }
+    int w0;
+    int w1;
+    int w2;
+    int w3;
+    if (first >= inner) {
+      w0 = first - inner;
+      w1 = w0 + 1;
+      w2 = w0 + 2;
+      w3 = w0 + 3;
+    } else {
+      w0 = (int) (nodes.get(first) & INDEX_MASK);
+      w1 = (int) (nodes.get(first + 1) & INDEX_MASK);
+      w2 = (int) (nodes.get(first + 2) & INDEX_MASK);
+      w3 = (int) (nodes.get(first + 3) & INDEX_MASK);
     }
-    return best;
+    long v0 = leaves.get(w0);
+    long v1 = leaves.get(w1);
+    long v2 = leaves.get(w2);
+    long v3 = leaves.get(w3);
+    int a = v1 < v0 ? w1 : w0;
+    long va = Math.min(v0, v1);
+    int b = v3 < v2 ? w3 : w2;
+    long vb = Math.min(v2, v3);
+    return vb < va ? b : a;
   }
 
   private int refresh(int n, int leaf) {
