@@ -369,7 +369,8 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
    *       served(best) * eweight}, HAProxy's {@code get_server_rnd} comparison). HAProxy 2.6 draws with
    *       replacement, so it may compare a server with itself (Envoy #11004); here N is capped at the
    *       number of usable servers. As in HAProxy, if the winner is saturated the result is {@link
-   *       #SATURATED} rather than another server.
+   *       #SATURATED} rather than another server. With N > 2 the draws are remembered in a per-thread
+   *       scratch array (allocated once per thread).
    * </ul>
    *
    * @param target the raw request-target, as received
