@@ -226,6 +226,10 @@ public final class HttpHealthChecker implements AutoCloseable {
       return;
     }
     try {
+      if (backend.snapshot().indexOf(t.server.name()) < 0) {
+        targets.remove(t.server.name()); // the server left the backend's configuration
+        return;
+      }
       t.probes.incrementAndGet();
       HealthCounter before = t.counter;
       HealthCounter after = before.next(r.success());
