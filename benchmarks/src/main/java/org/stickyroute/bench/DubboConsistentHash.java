@@ -85,15 +85,6 @@ public final class DubboConsistentHash {
     this.consumerUrl = list.get(0).getUrl();
   }
 
-  /** {@code n} distinct server addresses {@code 10.0.x.y:20880}. */
-  public static String[] addresses(int n) {
-    String[] a = new String[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = "10.0." + (i / 250) + "." + (i % 250 + 1) + ":20880";
-    }
-    return a;
-  }
-
   /** The invocation of {@code get(key)}, as Dubbo's proxy would build it before load balancing. */
   public static RpcInvocation invocation(String key) {
     return new RpcInvocation(

@@ -47,6 +47,15 @@ public final class KetamaRing {
     }
   }
 
+  /** {@code n} distinct server addresses {@code 10.0.x.y:20880}, the ones every ketama and Dubbo ring here uses. */
+  public static String[] addresses(int n) {
+    String[] a = new String[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = "10.0." + (i / 250) + "." + (i % 250 + 1) + ":20880";
+    }
+    return a;
+  }
+
   /** MD5 of the UTF-8 bytes of {@code s}. */
   public static byte[] md5(String s) {
     return MD5.get().digest(s.getBytes(StandardCharsets.UTF_8));

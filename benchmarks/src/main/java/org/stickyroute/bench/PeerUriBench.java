@@ -83,7 +83,7 @@ public class PeerUriBench {
 
     @Setup
     public void setup(PeerUriBench bench) {
-      dubbo = new DubboConsistentHash(DubboConsistentHash.addresses(bench.servers));
+      dubbo = new DubboConsistentHash(KetamaRing.addresses(bench.servers));
       invocations = new RpcInvocation[Targets.BENCH_COUNT];
       for (int i = 0; i < invocations.length; i++) {
         invocations[i] = DubboConsistentHash.invocation(bench.keys[i]);
@@ -98,7 +98,7 @@ public class PeerUriBench {
 
     @Setup
     public void setup(PeerUriBench bench) {
-      ring = new KetamaRing(DubboConsistentHash.addresses(bench.servers), RING_POINTS);
+      ring = new KetamaRing(KetamaRing.addresses(bench.servers), RING_POINTS);
     }
   }
 

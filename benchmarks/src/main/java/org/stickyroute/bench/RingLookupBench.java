@@ -63,7 +63,7 @@ public class RingLookupBench {
     if (ring.size() != servers * POINTS) {
       throw new IllegalStateException("ring has " + ring.size() + " points");
     }
-    ketama = new KetamaRing(DubboConsistentHash.addresses(servers), POINTS);
+    ketama = new KetamaRing(KetamaRing.addresses(servers), POINTS);
     sortedPoints = ketama.points();
     sortedOwners = ketama.owners();
     ringHashes = new int[keys.length];

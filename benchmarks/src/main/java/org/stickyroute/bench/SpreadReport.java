@@ -144,19 +144,21 @@ public final class SpreadReport {
         System.err.printf(Locale.ROOT, "%s n=%d: %.1f s%n", s.name(), n, (System.nanoTime() - t) / 1e9);
       }
     }
-    for (int n : SIZES) {
-      boundedRows.add(boundedDetail(n));
+    for (int points : new int[] {BackendConfig.HAPROXY_POINTS_PER_WEIGHT, RING_POINTS}) {
+      for (int n : SIZES) {
+        boundedRows.add(boundedDetail(n, points));
+      }
     }
     line("");
     line("## Bounded load: in-flight view");
     line("");
     line("Closed loop: each key is one request, held in flight until %d x n later requests have started; "
-        + "`hash-balance-factor %d` over HAProxy's 16-point ring. cap = the per-server limit at that load "
+        + "`hash-balance-factor %d` over HAProxy's 16-point ring and over a 160-point one. cap = the per-server limit at that load "
         + "(`ceil((in_flight + 1) * 1.25 / n)`); spilled = requests not served by the key's ring home "
         + "(the server plain `consistent` picks).", IN_FLIGHT_PER_SERVER, BALANCE_FACTOR);
     line("");
-    line("| servers | in flight | cap per server | peak in-flight on one server: bounded | same, plain consistent | spilled |");
-    line("|---:|---:|---:|---:|---:|---:|");
+    line("| ring | servers | in flight | cap per server | peak in flight on one server: bounded | same, plain consistent | spilled |");
+    line("|---|---:|---:|---:|---:|---:|---:|");
     for (String r : boundedRows) {
       line("%s", r);
     }
@@ -283,14 +285,13 @@ public final class SpreadReport {
     return a;
   }
 
-  private String boundedDetail(int n) {
+  private String boundedDetail(int n, int points) {
     int window = IN_FLIGHT_PER_SERVER * n;
     int[] peakBounded = new int[n];
-    int[] bounded = simulateBounded(BenchBackends.consistent(n, 1, BALANCE_FACTOR,
-        BackendConfig.HAPROXY_POINTS_PER_WEIGHT).snapshot(), window, peakBounded);
+    int[] bounded = simulateBounded(BenchBackends.consistent(n, 1, BALANCE_FACTOR, points).snapshot(), window,
+        peakBounded);
     int[] peakPlain = new int[n];
-    int[] home = simulateBounded(BenchBackends.consistent(n, 1, 0,
-        BackendConfig.HAPROXY_POINTS_PER_WEIGHT).snapshot(), window, peakPlain);
+    int[] home = simulateBounded(BenchBackends.consistent(n, 1, 0, points).snapshot(), window, peakPlain);
     long spilled = 0;
     for (int k = 0; k < keys.length; k++) {
       if (bounded[k] != home[k]) {
@@ -298,7 +299,8 @@ public final class SpreadReport {
       }
     }
     long cap = ((long) window * BALANCE_FACTOR + 99) / 100 / n; // at `window - 1` in flight, plus this one
-    return String.format(Locale.ROOT, "| %,d | %,d | %d | %d | %d | %s |", n, window, cap, max(peakBounded),
+    return String.format(Locale.ROOT, "| %d points/weight | %,d | %,d | %d | %d | %d | %s |", points, n, window,
+        cap, max(peakBounded),
         max(peakPlain), pct((double) spilled / keys.length));
   }
 
@@ -381,7 +383,7 @@ public final class SpreadReport {
   }
 
   private static String[] addresses(int[] servers) {
-    String[] all = DubboConsistentHash.addresses(servers.length == 0 ? 0 : max(servers) + 1);
+    String[] all = KetamaRing.addresses(servers.length == 0 ? 0 : max(servers) + 1);
     String[] a = new String[servers.length];
     for (int i = 0; i < servers.length; i++) {
       a[i] = all[servers[i]];
