@@ -171,7 +171,9 @@ public final class SpreadReport {
     list.add(backendScheme("HAProxy map-based (default)", n -> BenchBackends.mapBased(n)));
     list.add(backendScheme("HAProxy consistent, 16 points/weight (default)",
         n -> BenchBackends.consistent(n, 1, 0, BackendConfig.HAPROXY_POINTS_PER_WEIGHT)));
-    list.add(backendScheme("consistent, 160 points/weight (`pointsPerWeight(160)`)",
+    list.add(backendScheme("HAProxy consistent, every server weight 10 (160 points, HAProxy-exact)",
+        n -> BenchBackends.consistent(n, 10, 0, BackendConfig.HAPROXY_POINTS_PER_WEIGHT)));
+    list.add(backendScheme("consistent, 160 points/weight (`pointsPerWeight(160)`, not HAProxy's ring)",
         n -> BenchBackends.consistent(n, 1, 0, RING_POINTS)));
     list.add(deletedFromConfig());
     list.add(boundedScheme());
