@@ -120,7 +120,7 @@ public final class SpreadReport {
   }
 
   private void run() {
-    line("# Spread and stability: %,d keys, weight 1", KEYS);
+    line("# Spread and stability: %,d keys, weight 1 unless the row says otherwise", KEYS);
     line("");
     line("Keys: `/project/<24 hex>` (seed %d), the `balance uri depth 2` key of Overleaf-style targets. "
         + "max/mean = busiest server's keys over the mean; CV = coefficient of variation of keys per server. "
