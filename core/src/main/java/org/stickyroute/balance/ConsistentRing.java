@@ -23,8 +23,9 @@ import org.stickyroute.hash.Avalanche;
  * <p>A second, finer table answers most lookups with one load: it splits the hash space into at least eight
  * times as many equal buckets as there are nodes (at most 2<sup>20</sup>, 4 MiB) and records, for each bucket
  * every hash of which has the same nearest-node owner, that owner. A lookup whose bucket has an owner, and
- * whose owner is neither avoided nor rejected, is done; the others (about one in ten, and every one of a ring
- * with more than 2<sup>19</sup> nodes, where the table would not pay) take the scan above. Both paths give
+ * whose owner is neither avoided nor rejected, is done; the others (7 to 15 % of random hashes, and all
+ * hashes of a ring with more than 2<sup>19</sup> nodes, where the table would not pay) take the scan above.
+ * Both paths give
  * the same answer: nearest nodes advance monotonically around the ring as the hash grows, so the nodes
  * nearest to a bucket's hashes are exactly those from the one nearest its first hash to the one nearest its
  * last.
