@@ -25,10 +25,9 @@ import org.stickyroute.hash.Avalanche;
  * every hash of which has the same nearest-node owner, that owner. A lookup whose bucket has an owner, and
  * whose owner is neither avoided nor rejected, is done; the others (7 to 15 % of random hashes, and all
  * hashes of a ring with more than 2<sup>19</sup> nodes, where the table would not pay) take the scan above.
- * Both paths give
- * the same answer: nearest nodes advance monotonically around the ring as the hash grows, so the nodes
- * nearest to a bucket's hashes are exactly those from the one nearest its first hash to the one nearest its
- * last.
+ * Both paths give the same answer: nearest nodes advance monotonically around the ring as the hash grows,
+ * so the nodes nearest to a bucket's hashes are exactly those from the one nearest its first hash to the one
+ * nearest its last.
  */
 public final class ConsistentRing {
   private final int[] keys; // sorted, sign-flipped
