@@ -200,6 +200,44 @@ class BackendSnapshotTest {
     }
   }
 
+  /** The reciprocal divisions give chash_server_is_eligible's slots exactly, on both sides of 2^32. */
+  @Test
+  void boundedLoadSlotsMatchThePlainFormula() {
+    long seed = 0xB0_07DEDL;
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    for (int i = 0; i < 2_000_000; i++) {
+      int totalWeight = switch (r.nextInt(4)) {
+        case 0 -> r.nextInt(1, 4);
+        case 1 -> r.nextInt(1, 5000);
+        case 2 -> r.nextInt(1, 1 << 22);
+        default -> r.nextInt(1, Integer.MAX_VALUE);
+      };
+      int eweight = r.nextInt(0, Math.min(totalWeight, 4096 * 16) + 1);
+      int cumulative = r.nextInt(0, totalWeight - eweight + 1);
+      int served = r.nextBoolean() ? r.nextInt(0, 100_000) : r.nextInt(0, Integer.MAX_VALUE - 1);
+      int factor = r.nextInt(101, 1000);
+      long totSlots = ((long) (served + 1) * factor + 99) / 100;
+      long expected = eweight * (totSlots / totalWeight)
+          + ((cumulative + (long) eweight) * (totSlots % totalWeight)) / totalWeight
+          - (cumulative * (totSlots % totalWeight)) / totalWeight;
+      if (expected == 0) {
+        expected = 1;
+      }
+      long actual = BackendSnapshot.slots(served, factor, eweight, cumulative, totalWeight,
+          BackendSnapshot.reciprocal(totalWeight));
+      assertEquals(expected, actual, "seed " + seed + " case " + i + ": served " + served + " factor " + factor
+          + " eweight " + eweight + " cumulative " + cumulative + " total " + totalWeight);
+    }
+    for (int d = 1; d < 70_000; d++) {
+      long m = BackendSnapshot.reciprocal(d);
+      for (long x : new long[] {0, 1, d - 1, d, d + 1, 0xFFFFFFFFL, 0xFFFFFFFFL - d, 0x100000000L, 1L << 40}) {
+        if (x >= 0) {
+          assertEquals(x / d, BackendSnapshot.divide(x, d, m), x + " / " + d);
+        }
+      }
+    }
+  }
+
   @Test
   void roundRobinRotatesInDeclarationOrder() {
     Backend b = new Backend(BackendConfig.builder("rr")

@@ -37,7 +37,7 @@ public final class ByteView {
               if (c > 0xFF) {
                 return slow(fn, s, from, to, 0);
               }
-              h = c + (h << 6) + (h << 16) - h;
+              h = sdbmStep(h, c);
             }
             return h;
           }
@@ -90,6 +90,16 @@ public final class ByteView {
       }
     }
     return slow(fn, s, from, to, partial);
+  }
+
+  /**
+   * One sdbm step, {@code c + (h << 6) + (h << 16) - h}, grouped as {@code ((h << 6) + (h << 16)) + (c - h)}:
+   * the same value (integer addition wraps, so any grouping gives the same 32 bits), but {@code c - h} no
+   * longer waits for the shifts, so the loop-carried chain is three one-cycle operations instead of four.
+   * Sdbm over a key is a chain of these steps, so this is most of the cost of hashing a URI.
+   */
+  public static int sdbmStep(int h, int c) {
+    return ((h << 6) + (h << 16)) + (c - h);
   }
 
   private static int slow(HashFunction fn, CharSequence s, int from, int to, int partial) {

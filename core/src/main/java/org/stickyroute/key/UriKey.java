@@ -93,7 +93,7 @@ public record UriKey(int len, int depth, boolean whole, boolean pathOnly) {
         } else if (c > 0xFF) {
           return slowHash(s, start, to, fn);
         }
-        h = c + (h << 6) + (h << 16) - h;
+        h = ByteView.sdbmStep(h, c);
       }
       return h;
     }
