@@ -432,7 +432,8 @@ public final class CookiePersistence {
 
   /**
    * Parses and checks a signed value {@code ID|EXPIRY|MAC}. Returns the end of the id when the value is
-   * authentic and unexpired (recording its expiry), else {@code valBeg} (treated as invalid or expired).
+   * authentic, unexpired and its expiry is at most the lifetime plus HAProxy's 86400 s future tolerance ahead
+   * (recording its expiry), else {@code valBeg} (treated as invalid or expired).
    */
   private int signedValue(char[] b, int valBeg, int valEnd, long now, CookieMatch m) {
     if (m.direct) {
@@ -470,6 +471,12 @@ public final class CookiePersistence {
       return valBeg; // forged or altered: invalid
     }
     if (exp <= now) {
+      m.flag = 'E';
+      return valBeg;
+    }
+    if (exp - now > signer.signing().lifetimeSeconds() + FUTURE_TOLERANCE) {
+      // Authentic but issued more than a day "in the future" (a clock far ahead, or a lifetime since
+      // shortened): not honoured, as HAProxy ignores cookie dates beyond its 86400 s tolerance.
       m.flag = 'E';
       return valBeg;
     }
