@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param port the TCP port (1..65535), or 0 when the line gave none
  * @param weight the user weight {@code weight}, 0..256 (0 = takes no load-balanced traffic)
  * @param id the explicit {@code id} (> 0), or 0 to let the backend assign one as HAProxy does
- * @param cookie the {@code cookie} value, or {@code null} when the server has none
+ * @param cookie the {@code cookie} value, or {@code null} when the server has none; RFC 6265 cookie-octets
+ *     without {@code |} (no control characters, whitespace, {@code "}, {@code ,}, {@code ;} or {@code \})
  * @param check whether the server is health-checked ({@code check})
  * @param interMillis the check interval {@code inter}, in milliseconds
  * @param fastInterMillis {@code fastinter} (checks while changing state), or 0 for {@code inter}
@@ -61,6 +62,10 @@ public record ServerConfig(
     Objects.requireNonNull(location, "location");
     if (name.isEmpty()) {
       throw new IllegalArgumentException("server name must not be empty");
+    }
+    if (cookie != null) {
+      // the value is written into Set-Cookie: the builder API is held to the loader's rules
+      Cookies.checkValue(cookie, "server cookie value");
     }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("'" + port + "': port must be 1..65535");
