@@ -160,6 +160,7 @@ public final class ConfigLoader {
     HashType hashType = HashType.DEFAULT;
     int hashBalanceFactor;
     CookieConfig cookie;
+    SourceLocation cookieAt;
     String dynamicCookieKey;
     boolean redispatch;
     int redispatchInterval = -1;
@@ -180,6 +181,7 @@ public final class ConfigLoader {
       c.hashType = hashType;
       c.hashBalanceFactor = hashBalanceFactor;
       c.cookie = cookie;
+      c.cookieAt = cookieAt;
       c.dynamicCookieKey = dynamicCookieKey;
       c.redispatch = redispatch;
       c.redispatchInterval = redispatchInterval;
@@ -451,6 +453,7 @@ public final class ConfigLoader {
           return;
         case "cookie":
           p.cookie = parseCookie(w);
+          p.cookieAt = at;
           return;
         case "dynamic-cookie-key":
           if (w.size() < 2) {
@@ -594,6 +597,9 @@ public final class ConfigLoader {
                 throw error(alg, "expects random(<draws>)");
               }
               String n = alg.substring(7, alg.length() - 1);
+              if (n.isEmpty()) {
+                throw error(alg, "expects random(<draws>)");
+              }
               draws = parseNumber(n, 1, 1_000_000);
             }
             noExtra(w, 2);
@@ -1244,7 +1250,7 @@ public final class ConfigLoader {
           SourceLocation saved = at;
           at = s.server(missing.get(0)).location();
           warn(
-              "cookie",
+              missing.get(0),
               "backend '" + s.name + "' inserts cookie '" + cookie.name() + "' but server(s) " + missing
                   + " have no 'cookie' value (nor 'dynamic' with a dynamic-cookie-key): they can never be sticky");
           at = saved;
@@ -1252,7 +1258,7 @@ public final class ConfigLoader {
       }
       if (cookie != null && cookie.dynamic() && p.dynamicCookieKey == null) {
         SourceLocation saved = at;
-        at = s.location;
+        at = p.cookieAt; // the 'cookie' line (perhaps in a defaults section), which holds the word
         warn("dynamic", "backend '" + s.name + "' uses 'cookie ... dynamic' without 'dynamic-cookie-key'");
         at = saved;
       }
