@@ -972,10 +972,10 @@ public final class ConfigLoader {
             s.downInter = positiveTime(w, ++i);
             break;
           case "rise":
-            s.rise = parseInt(w, ++i, 1, Integer.MAX_VALUE);
+            s.rise = parseInt(w, ++i, 1, ServerConfig.MAX_RISE_FALL);
             break;
           case "fall":
-            s.fall = parseInt(w, ++i, 1, Integer.MAX_VALUE);
+            s.fall = parseInt(w, ++i, 1, ServerConfig.MAX_RISE_FALL);
             break;
           case "backup":
             s.backup = true;

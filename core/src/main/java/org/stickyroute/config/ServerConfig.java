@@ -19,8 +19,8 @@ import java.util.Objects;
  * @param interMillis the check interval {@code inter}, in milliseconds
  * @param fastInterMillis {@code fastinter} (checks while changing state), or 0 for {@code inter}
  * @param downInterMillis {@code downinter} (checks while fully down), or 0 for {@code inter}
- * @param rise consecutive successful checks to become UP ({@code rise}, >= 1)
- * @param fall consecutive failed checks to become DOWN ({@code fall}, >= 1)
+ * @param rise consecutive successful checks to become UP ({@code rise}, 1..{@link #MAX_RISE_FALL})
+ * @param fall consecutive failed checks to become DOWN ({@code fall}, 1..{@link #MAX_RISE_FALL})
  * @param backup whether this is a {@code backup} server
  * @param disabled whether it starts in maintenance ({@code disabled})
  * @param maxconn the most concurrent in-flight requests ({@code maxconn}), 0 = unlimited
@@ -54,6 +54,11 @@ public record ServerConfig(
   public static final int DEFAULT_RISE = 2;
   /** HAProxy's default {@code fall}. */
   public static final int DEFAULT_FALL = 3;
+  /**
+   * The largest {@code rise} and {@code fall} (2^30, so that the health counter's top, {@code rise + fall -
+   * 1}, fits an {@code int}; at one check per second that is 34 years). HAProxy has no limit and overflows.
+   */
+  public static final int MAX_RISE_FALL = 1 << 30;
 
   /** Validates ranges; throws {@link IllegalArgumentException} naming the offending value. */
   public ServerConfig {
@@ -79,11 +84,11 @@ public record ServerConfig(
     if (interMillis <= 0 || fastInterMillis < 0 || downInterMillis < 0) {
       throw new IllegalArgumentException("check intervals must be positive");
     }
-    if (rise < 1) {
-      throw new IllegalArgumentException("'" + rise + "': rise must be >= 1");
+    if (rise < 1 || rise > MAX_RISE_FALL) {
+      throw new IllegalArgumentException("'" + rise + "': rise must be 1.." + MAX_RISE_FALL);
     }
-    if (fall < 1) {
-      throw new IllegalArgumentException("'" + fall + "': fall must be >= 1");
+    if (fall < 1 || fall > MAX_RISE_FALL) {
+      throw new IllegalArgumentException("'" + fall + "': fall must be 1.." + MAX_RISE_FALL);
     }
     if (maxconn < 0) {
       throw new IllegalArgumentException("'" + maxconn + "': maxconn must be >= 0");

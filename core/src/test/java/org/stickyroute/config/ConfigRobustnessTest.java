@@ -59,4 +59,23 @@ class ConfigRobustnessTest {
     assertEquals("t.cfg:2: 'random()': expects random(<draws>)",
         fails("backend be\n    balance random()\n", false).getMessage());
   }
+
+  /**
+   * {@code rise 2147483647 fall 2147483647} loaded, and starting the health checker then threw
+   * IllegalArgumentException ("health 2147483647 outside [0, -3]"): rise + fall - 1 overflowed. Both are
+   * bounded (2^30) at load now, by the loader and by the record.
+   */
+  @Test
+  void riseAndFallAreBoundedSoHealthCountersWork() {
+    ConfigException e = fails("backend be\n    server s1 10.0.0.1:80 check rise 2147483647\n", false);
+    assertTrue(e.getMessage().startsWith("t.cfg:2: '2147483647': must be between 1 and 1073741824"), e.getMessage());
+    fails("backend be\n    default-server fall 1073741825\n", false);
+    RoutingConfig c = ConfigLoader.parse(
+        "backend be\n    server s1 10.0.0.1:80 check rise 1073741824 fall 1073741824\n", "t.cfg", false);
+    ServerConfig s = c.backend("be").servers().get(0);
+    HealthCounter h = HealthCounter.initial(s.rise(), s.fall());
+    assertTrue(h.up() && !h.next(false).up() && h.next(true).fullyUp());
+    assertThrows(IllegalArgumentException.class,
+        () -> ServerConfig.builder("s", "10.0.0.1", 80).rise(Integer.MAX_VALUE).build());
+  }
 }
