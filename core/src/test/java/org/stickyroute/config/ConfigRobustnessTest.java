@@ -78,4 +78,25 @@ class ConfigRobustnessTest {
     assertThrows(IllegalArgumentException.class,
         () -> ServerConfig.builder("s", "10.0.0.1", 80).rise(Integer.MAX_VALUE).build());
   }
+
+  /**
+   * {@code timeout connect 999999999999d} loaded as a garbage (overflowed) number of milliseconds; HAProxy
+   * keeps timers in 32-bit ints and refuses such values ("timer overflow"). Times are bounded at 2^31-1 ms
+   * (cookie dates: 2^31-1 s) now.
+   */
+  @Test
+  void timersThatOverflowAreErrors() {
+    for (String t : new String[] {"999999999999d", "2147483648", "24855d", "596524h", "2147484s"}) {
+      ConfigException e = fails("backend be\n    timeout connect " + t + "\n", false);
+      assertEquals("t.cfg:2: '" + t + "': timer overflow (the maximum is 2147483647 ms, about 24.8 days)",
+          e.getMessage());
+    }
+    assertEquals(Integer.MAX_VALUE, TimeUnits.parseMillis("2147483647"));
+    assertEquals(24 * 86_400_000L, TimeUnits.parseMillis("24d"));
+    fails("backend be\n    server s1 10.0.0.1:80 inter 99999999999d\n", false);
+    fails("backend be\n    cookie SRV insert maxidle 999999999999d\n", false);
+    fails("backend be\n    cookie SRV insert maxlife 2147483648\n", false);
+    assertEquals(Integer.MAX_VALUE, TimeUnits.parseSeconds("2147483647"));
+    assertEquals(1_000_000_000L * 1000, TimeUnits.parseMillis("1000000000") * 1000);
+  }
 }
