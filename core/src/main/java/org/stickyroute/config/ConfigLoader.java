@@ -1197,9 +1197,15 @@ public final class ConfigLoader {
               def,
               "default_backend names no backend of this configuration");
         }
+        List<UseBackendRule> rules = new ArrayList<>();
         for (UseBackendRule r : s.rules) {
           if (!backendNames.contains(r.backend())) {
             throw new ConfigException(r.location(), r.backend(), "use_backend names no backend of this configuration");
+          }
+          // An ACL can become unsupported after a rule used it (a later 'acl' line with the same name and an
+          // unsupported criterion): its warning promised that rules using it are skipped, so skip them here.
+          if (!usesUnsupportedAcl(r, s)) {
+            rules.add(r);
           }
         }
         List<AclConfig> acls = new ArrayList<>();
@@ -1209,11 +1215,23 @@ public final class ConfigLoader {
           }
         }
         StatsConfig stats = s.statsAt == null ? null : new StatsConfig(s.statsUri, s.statsAuth, s.statsAt);
-        frontends.add(new FrontendConfig(s.name, s.binds, acls, s.rules, def, stats, s.location));
+        frontends.add(new FrontendConfig(s.name, s.binds, acls, rules, def, stats, s.location));
       }
       List<ConfigWarning> sorted = new ArrayList<>(warnings);
       sorted.sort(java.util.Comparator.comparingInt(w -> w.location().line()));
       return new RoutingConfig(frontends, backends, sorted);
+    }
+
+    private static boolean usesUnsupportedAcl(UseBackendRule r, Section s) {
+      for (List<UseBackendRule.Term> group : r.anyOf()) {
+        for (UseBackendRule.Term t : group) {
+          AclBuild a = s.acls.get(t.acl());
+          if (a != null && a.unsupported) {
+            return true;
+          }
+        }
+      }
+      return false;
     }
 
     private BackendConfig backend(Section s) {

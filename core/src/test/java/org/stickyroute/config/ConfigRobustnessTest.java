@@ -99,4 +99,22 @@ class ConfigRobustnessTest {
     assertEquals(Integer.MAX_VALUE, TimeUnits.parseSeconds("2147483647"));
     assertEquals(1_000_000_000L * 1000, TimeUnits.parseMillis("1000000000") * 1000);
   }
+
+  /**
+   * An ACL that a later line makes unsupported (same name, another criterion) is dropped with a warning that
+   * says rules using it are skipped — but a rule declared before that line was kept, and the load then failed
+   * with "no such ACL". The rule is skipped, as the warning says.
+   */
+  @Test
+  void rulesUsingAnAclThatBecameUnsupportedAreSkippedAsWarned() {
+    String cfg = "frontend fe\n    acl a path_beg /x\n    use_backend b1 if a\n    acl a hdr(host) -i x\n"
+        + "    default_backend b2\nbackend b1\n    server s 10.0.0.1:80\nbackend b2\n    server s 10.0.0.2:80\n";
+    RoutingConfig c = ConfigLoader.parse(cfg, "t.cfg", false);
+    assertTrue(c.frontends().get(0).rules().isEmpty());
+    assertTrue(c.warnings().get(0).toString().startsWith("t.cfg:4: 'hdr(host)': ACL criterion not supported"),
+        c.warnings().toString());
+    Router r = Router.create(c);
+    assertEquals("b2", r.backendFor(r.frontend("fe"), "/x").name());
+    assertTrue(fails(cfg, true).getMessage().startsWith("t.cfg:4: 'hdr(host)'"));
+  }
 }
