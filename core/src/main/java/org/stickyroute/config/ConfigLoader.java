@@ -221,6 +221,8 @@ public final class ConfigLoader {
     final Map<String, AclBuild> acls = new LinkedHashMap<>();
     final List<UseBackendRule> rules = new ArrayList<>();
     final List<ServerConfig> servers = new ArrayList<>();
+    final Map<String, ServerConfig> serversByName = new HashMap<>();
+    final Map<Integer, ServerConfig> serversById = new HashMap<>();
     String statsUri;
     final List<StatsConfig.Credential> statsAuth = new ArrayList<>();
     SourceLocation statsAt;
@@ -241,12 +243,7 @@ public final class ConfigLoader {
     }
 
     ServerConfig server(String serverName) {
-      for (ServerConfig sc : servers) {
-        if (sc.name().equals(serverName)) {
-          return sc;
-        }
-      }
-      throw new IllegalStateException(serverName);
+      return serversByName.get(serverName);
     }
   }
 
@@ -911,14 +908,19 @@ public final class ConfigLoader {
               .slowstart(s.slowstart)
               .location(at)
               .build();
-      for (ServerConfig other : current.servers) {
-        if (other.name().equals(name)) {
-          throw error(name, "backend '" + current.name + "' already has a server with this name (" + other.location() + ")");
-        }
-        if (built.id() > 0 && other.id() == built.id()) {
-          throw error(String.valueOf(built.id()), "server id already used by '" + other.name() + "'");
-        }
+      // maps, not a scan of the servers so far: a backend of thousands of servers must load in linear time
+      ServerConfig other = current.serversByName.get(name);
+      if (other != null) {
+        throw error(name, "backend '" + current.name + "' already has a server with this name (" + other.location() + ")");
       }
+      if (built.id() > 0) {
+        ServerConfig withId = current.serversById.get(built.id());
+        if (withId != null) {
+          throw error(String.valueOf(built.id()), "server id already used by '" + withId.name() + "'");
+        }
+        current.serversById.put(built.id(), built);
+      }
+      current.serversByName.put(name, built);
       current.servers.add(built);
     }
 
