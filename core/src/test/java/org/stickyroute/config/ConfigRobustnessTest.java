@@ -117,4 +117,25 @@ class ConfigRobustnessTest {
     assertEquals("b2", r.backendFor(r.frontend("fe"), "/x").name());
     assertTrue(fails(cfg, true).getMessage().startsWith("t.cfg:4: 'hdr(host)'"));
   }
+
+  /**
+   * {@code option httpchk} values were not checked: a method java.net.http refuses (a space, CR/LF, an empty
+   * or {@code CONNECT} method) made every probe throw inside the checker's scheduler, which silently stopped
+   * checking the server (it stayed UP forever); a target {@link java.net.URI} refuses failed only when the
+   * checker started. Both fail at load now.
+   */
+  @Test
+  void httpCheckRequestsThatCannotBeSentFailAtLoad() {
+    assertEquals("t.cfg:2: 'GE T': not a method the health checker can send",
+        fails("backend be\n    option httpchk \"GE T\" /status\n", false).getMessage());
+    assertEquals("t.cfg:2: 'G\\r\\nET': not a method the health checker can send",
+        fails("backend be\n    option httpchk G\\r\\nET /status\n", false).getMessage());
+    fails("backend be\n    option httpchk \"\" /status\n", false);
+    fails("backend be\n    option httpchk CONNECT /status\n", false);
+    assertTrue(fails("backend be\n    option httpchk GET /a|b{c}\n", false).getMessage()
+        .startsWith("t.cfg:2: '/a|b{c}': not a valid httpchk request-target"));
+    RoutingConfig ok = ConfigLoader.parse("backend be\n    option httpchk GET /status?x=1\n    option httpchk OPTIONS *\n"
+        + "    option httpchk status\n    option httpchk\n", "t.cfg", false);
+    assertEquals(HttpCheckConfig.DEFAULT, ok.backend("be").httpCheck());
+  }
 }
