@@ -3,6 +3,7 @@ package org.stickyroute.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -29,7 +30,8 @@ import org.stickyroute.persist.CookiePersistence;
  * <ul>
  *   <li>the only exception is {@link ConfigException} — no NullPointerException, NumberFormatException,
  *       IndexOutOfBoundsException, IllegalArgumentException...; and a configuration that loads can be turned
- *       into a {@link Router}, route, answer cookies and run its health counters without any exception
+ *       into a {@link Router}, route, answer cookies, run its health counters and build its health-check
+ *       request without any exception
  *       (configuration problems fail at load, never later);
  *   <li>the message is exactly {@code file:line: 'word': reason}, on one line with no control character;
  *       the line exists, and the word is in that line: a substring of it or of one of its words after
@@ -48,6 +50,22 @@ class ConfigFuzzTest {
     "/", "/project/1/compile", "*", "http://h/project/2?x=/y", "h:80", "", "/\u00e9?\ud800", "/a//b/c/d/e"
   };
 
+  /**
+   * Words of the configuration language, so that fuzzing reaches keyword handling sooner. (Jazzer writes them
+   * into a libFuzzer dictionary file as they are: no line breaks, and a backslash is written doubled.)
+   */
+  @DictionaryEntries({
+    "global", "defaults", "frontend ", "backend ", "listen ", "    server s1 10.0.0.1:80", " [::1]:80",
+    "balance ", "uri", "depth", "len", "whole", "path-only", "roundrobin", "static-rr", "leastconn", "random(",
+    "hash-type ", "consistent", "map-based", "sdbm", "djb2", "wt6", "crc32", "avalanche", "hash-balance-factor ",
+    "cookie ", "insert", "indirect", "nocache", "prefix", "rewrite", "preserve", "postonly", "httponly", "secure",
+    "domain", "attr", "maxidle", "maxlife", "dynamic", "dynamic-cookie-key ", "weight", "id", "check", "inter",
+    "fastinter", "downinter", "rise", "fall", "backup", "disabled", "enabled", "maxconn", "slowstart",
+    "default-server", "option ", "httpchk", "redispatch", "persist", "allbackups", "no option ", "retries ",
+    "timeout ", "connect", "server", "acl ", "path_beg", "-i", "-m", "use_backend ", "default_backend ", " if ",
+    " unless ", " or ", "!", "bind ", "stats ", "auth", "mode http", "\\\\x", "\\\\", "'", "#", "2147483647",
+    "999999999999d", "ms", "us", "s", "m", "h", "d"
+  })
   @FuzzTest(maxDuration = "5m")
   void load(byte[] data) {
     String latin1 = new String(data, StandardCharsets.ISO_8859_1);
@@ -162,6 +180,12 @@ class ConfigFuzzTest {
       }
     }
     for (Backend be : router.backends()) {
+      HttpCheckConfig check = be.config().httpCheck();
+      if (check != null) {
+        // the health checker builds this request for every probe: it must not be refused later
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:80/"))
+            .method(check.method(), java.net.http.HttpRequest.BodyPublishers.noBody());
+      }
       BackendSnapshot snap = be.snapshot();
       CookiePersistence p = router.persistence(be);
       for (int s = 0; s < snap.serverCount() && s < 8; s++) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.time.Clock;
 import java.time.Duration;
@@ -94,6 +95,11 @@ class CookieFuzzTest {
     return r;
   }
 
+  /** Cookie names, values and separators of the configurations above. */
+  @DictionaryEntries({
+    "SERVERID=", "JSESSIONID=", "s1", "s2", "grp", "; ", ",", "=", "\"", "$Path=/", "~", "|", "AAAAA",
+    "Set-Cookie", "SERVERID=s1|", " = "
+  })
   @FuzzTest(maxDuration = "5m")
   void analyseAndRespond(byte[] data) {
     int line = FuzzInput.u8(data, 0, 0) % LINES.length;
@@ -106,13 +112,15 @@ class CookieFuzzTest {
     int policy = (misc >>> 4) & 3;
     Router router = router(line, policy, signed);
     Backend be = router.backend("be");
-    // server states: reset every server, then apply 2 bits per server for the first four
-    for (int i = 0; i < be.snapshot().serverCount(); i++) {
-      String s = be.snapshot().server(i).name();
-      int st = i < 4 ? (states >>> (2 * i)) & 3 : 0;
-      be.setHealth(s, st == 1 ? Health.DOWN : Health.UP);
-      be.setAdmin(s, st == 2 ? AdminState.MAINT : st == 3 ? AdminState.DRAIN : AdminState.READY);
-    }
+    // server states, one snapshot: every server reset, then 2 bits per server for the first four
+    be.update(all -> {
+      for (int i = 0; i < all.length; i++) {
+        int st = i < 4 ? (states >>> (2 * i)) & 3 : 0;
+        all[i] = all[i].withHealth(st == 1 ? Health.DOWN : Health.UP)
+            .withAdmin(st == 2 ? AdminState.MAINT : st == 3 ? AdminState.DRAIN : AdminState.READY);
+      }
+      return all;
+    });
     int n = Math.min(cookieCount, fields.size());
     String[] cookies = fields.subList(0, n).toArray(new String[0]);
     List<CharSequence> resp = new ArrayList<>();
