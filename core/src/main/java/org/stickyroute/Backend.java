@@ -21,6 +21,7 @@ import org.stickyroute.balance.LeastConnTree;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.ServerConfig;
 import org.stickyroute.health.CheckResult;
+import org.stickyroute.persist.CookiePersistence;
 
 /**
  * A live backend (HAProxy's {@code backend} section at run time): its configuration, the counters of its
@@ -79,6 +80,7 @@ public final class Backend {
   private final Map<String, Runtime> runtime = new ConcurrentHashMap<>();
   private final Runnable compactionHook;
   private volatile BackendConfig config;
+  private CookiePersistence persistence; // compiled from config; guarded by controlLock after construction
   private ServerCounters[] counters;
   private int[] startupCumulative;
   private ScheduledFuture<?> rampTick;
@@ -104,6 +106,7 @@ public final class Backend {
     this.control = Objects.requireNonNull(control, "control");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.name = config.name();
+    this.persistence = CookiePersistence.of(config);
     this.totals = new Totals(config.hashBalanceFactor() != 0);
     this.compactionHook = () -> this.control.execute(this::republish);
     List<ServerConfig> servers = config.servers();
@@ -120,7 +123,7 @@ public final class Backend {
       runtime.put(s.name(), r);
     }
     BackendSnapshot first = new BackendSnapshot(
-        config, status, counters, totals, null, versions.incrementAndGet(), now, null, compactionHook);
+        config, status, counters, totals, null, versions.incrementAndGet(), now, null, compactionHook, persistence);
     // HAProxy computes the bounded-load "cumulative weight" once, at start-up, and keeps it (2.6 quirk).
     this.startupCumulative = first.cumulativeWeights();
     publish(first);
@@ -233,6 +236,7 @@ public final class Backend {
     if (!next.name().equals(name)) {
       throw new IllegalArgumentException("backend '" + name + "' cannot become '" + next.name() + "'");
     }
+    CookiePersistence compiled = CookiePersistence.of(next); // before any state changes
     BackendSnapshot built;
     synchronized (controlLock) {
       BackendSnapshot current = snapshot;
@@ -269,6 +273,7 @@ public final class Backend {
         runtime.remove(gone.getKey());
       }
       this.config = next;
+      this.persistence = compiled;
       this.counters = c;
       this.startupCumulative = null;
       built = rebuild(next, before, after, c, ServerTransition.Cause.CONFIG, "new configuration");
@@ -353,7 +358,7 @@ public final class Backend {
     BackendSnapshot current = snapshot;
     LeastConnTree previousTree = current == null ? null : current.leastConnTree();
     BackendSnapshot built = new BackendSnapshot(cfg, after, c, totals, startupCumulative,
-        versions.incrementAndGet(), now, previousTree, compactionHook);
+        versions.incrementAndGet(), now, previousTree, compactionHook, persistence);
     publish(built);
     Instant at = Instant.ofEpochMilli(now);
     for (int i = 0; i < after.length; i++) {

@@ -11,6 +11,7 @@ import org.stickyroute.config.Balance;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.ServerConfig;
 import org.stickyroute.key.UriKey;
+import org.stickyroute.persist.CookiePersistence;
 
 /**
  * An immutable view of one backend at one moment: its servers' states, HAProxy's derived quantities
@@ -72,6 +73,7 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
   private final ConsistentRing randomRing;
   private final int draws;
   private final ServerFilter capacity;
+  private final CookiePersistence persistence;
 
   BackendSnapshot(
       BackendConfig config,
@@ -80,7 +82,7 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
       Backend.Totals totals,
       int[] startupCumulative,
       long version) {
-    this(config, status, counters, totals, startupCumulative, version, 0, null, null);
+    this(config, status, counters, totals, startupCumulative, version, 0, null, null, CookiePersistence.of(config));
   }
 
   /**
@@ -90,6 +92,8 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
    * @param previousTree the leastconn tree of the snapshot this one replaces (FIFO order is inherited), or
    *     {@code null}
    * @param compactionHook what the leastconn tree calls when its sequence numbers run high, or {@code null}
+   * @param persistence the cookie persistence compiled from {@code config} (its server indexes and values are
+   *     this snapshot's), or {@code null} when the backend has no {@code cookie} line
    */
   BackendSnapshot(
       BackendConfig config,
@@ -100,8 +104,10 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
       long version,
       long nowMillis,
       LeastConnTree previousTree,
-      Runnable compactionHook) {
+      Runnable compactionHook,
+      CookiePersistence persistence) {
     this.config = config;
+    this.persistence = persistence;
     this.builtAtMillis = nowMillis;
     this.servers = config.servers().toArray(new ServerConfig[0]);
     this.status = status.clone();
@@ -632,6 +638,15 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
   }
 
   // ---------------------------------------------------------------- introspection
+
+  /**
+   * The cookie persistence compiled from {@link #config()}, or {@code null} when the backend has no {@code
+   * cookie} line. It belongs to the snapshot because its server indexes and cookie values are only valid for
+   * this snapshot's server list: after {@link Backend#reconfigure} a cookie must be looked up in the new list.
+   */
+  public CookiePersistence persistence() {
+    return persistence;
+  }
 
   /** The configuration this snapshot was built from. */
   public BackendConfig config() {

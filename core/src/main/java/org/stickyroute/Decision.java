@@ -48,13 +48,13 @@ public final class Decision implements AutoCloseable {
   /** An empty decision. */
   public Decision() {}
 
-  void begin(Backend b, CookiePersistence p, RequestView request, long now) {
+  void begin(Backend b, RequestView request, long now) {
     if (lease.isHeld()) {
       throw new IllegalStateException("decision still holds a lease: close it before routing again");
     }
     backend = b;
     snapshot = b == null ? null : b.snapshot();
-    persistence = p;
+    persistence = snapshot == null ? null : snapshot.persistence();
     target = request.target();
     methodText = request.method();
     server = BackendSnapshot.NO_SERVER;

@@ -42,6 +42,10 @@ public final class Frontend {
         ignoreCase[a][p] = pp.get(p).ignoreCase();
       }
     }
+    Map<String, Integer> aclIndex = new java.util.HashMap<>();
+    for (int a = acls.size() - 1; a >= 0; a--) {
+      aclIndex.put(acls.get(a).name(), a); // the first ACL of a name wins, as a scan would
+    }
     List<UseBackendRule> rules = config.rules();
     ruleBackend = new int[rules.size()];
     ruleUnless = new boolean[rules.size()];
@@ -55,21 +59,15 @@ public final class Frontend {
         List<UseBackendRule.Term> terms = rule.anyOf().get(g);
         ruleGroups[r][g] = new int[terms.size()];
         for (int t = 0; t < terms.size(); t++) {
-          int acl = aclIndex(acls, terms.get(t).acl());
+          Integer acl = aclIndex.get(terms.get(t).acl());
+          if (acl == null) {
+            throw new IllegalArgumentException("no ACL " + terms.get(t).acl());
+          }
           ruleGroups[r][g][t] = acl * 2 + (terms.get(t).negated() ? 1 : 0);
         }
       }
     }
     defaultBackend = config.defaultBackend() == null ? -1 : backendIndex.get(config.defaultBackend());
-  }
-
-  private static int aclIndex(List<AclConfig> acls, String name) {
-    for (int i = 0; i < acls.size(); i++) {
-      if (acls.get(i).name().equals(name)) {
-        return i;
-      }
-    }
-    throw new IllegalArgumentException("no ACL " + name);
   }
 
   /** The frontend's name. */

@@ -35,7 +35,6 @@ public final class Router {
   private final Map<String, Backend> backendsByName;
   private final List<Frontend> frontends;
   private final Map<String, Frontend> frontendsByName;
-  private final CookiePersistence[] persistence;
   private final Clock clock;
 
   private Router(RoutingConfig config, Clock clock) {
@@ -61,10 +60,6 @@ public final class Router {
     }
     this.frontends = Collections.unmodifiableList(fs);
     this.frontendsByName = Collections.unmodifiableMap(fByName);
-    this.persistence = new CookiePersistence[bs.size()];
-    for (int i = 0; i < bs.size(); i++) {
-      persistence[i] = CookiePersistence.of(bs.get(i).config());
-    }
   }
 
   /** A router for this configuration, with every server in its configured initial state. */
@@ -80,10 +75,14 @@ public final class Router {
     return new Router(config, clock);
   }
 
-  /** The compiled cookie persistence of a backend, or {@code null} when it has no {@code cookie} line. */
+  /**
+   * The compiled cookie persistence of a backend's current configuration ({@link
+   * BackendSnapshot#persistence()} of its current snapshot), or {@code null} when it has no {@code cookie} line
+   * or is not one of this router's backends.
+   */
   public CookiePersistence persistence(Backend backend) {
     int i = indexOfBackend(backend);
-    return i < 0 ? null : persistence[i];
+    return i < 0 ? null : backend.snapshot().persistence();
   }
 
   private int indexOfBackend(Backend backend) {
@@ -113,7 +112,7 @@ public final class Router {
     CharSequence target = request.target();
     int b = frontend.backendIndex(target, 0, target.length());
     if (b < 0) {
-      decision.begin(null, null, request, now());
+      decision.begin(null, request, now());
       decision.match.unchanged(request);
       decision.status = 503;
       return;
@@ -141,10 +140,11 @@ public final class Router {
 
   private void route(int index, RequestView request, Decision d) {
     Backend backend = backends.get(index);
-    CookiePersistence p = persistence[index];
     long now = now();
-    d.begin(backend, p, request, now);
+    d.begin(backend, request, now);
     BackendSnapshot snap = d.snapshot;
+    // The persistence of the same snapshot: its server indexes are the snapshot's, even across a reconfigure.
+    CookiePersistence p = d.persistence;
     if (p != null) {
       p.analyse(request, snap, now, d.match);
     } else {
@@ -220,6 +220,9 @@ public final class Router {
     d.responded = false;
     BackendSnapshot snap = d.backend.snapshot();
     d.snapshot = snap;
+    // The response cookie is computed for a server of this snapshot: use its persistence (a reconfigure may
+    // have happened since the request was routed).
+    d.persistence = snap.persistence();
     CharSequence target = d.target;
     int s = snap.acquire(target, 0, target.length(), failed, d.lease);
     d.server = s;

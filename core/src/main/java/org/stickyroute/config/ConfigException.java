@@ -10,14 +10,17 @@ public final class ConfigException extends RuntimeException {
   private final SourceLocation location;
   private final String word;
 
-  /** An error at {@code location} caused by {@code word}. */
+  /**
+   * An error at {@code location} caused by {@code word}. Control characters in the word and in the reason
+   * (which may quote parts of the offending line) are escaped, so the message is always one printable line.
+   */
   public ConfigException(SourceLocation location, String word, String reason) {
-    super(location + ": '" + printable(word) + "': " + reason);
+    super(location + ": '" + printable(word) + "': " + printable(reason));
     this.location = location;
     this.word = word;
   }
 
-  /** The word with control characters escaped, so a message never spans lines or carries escapes. */
+  /** The text with control characters escaped, so a message never spans lines or carries terminal escapes. */
   static String printable(String word) {
     StringBuilder sb = new StringBuilder(word.length());
     for (int i = 0; i < word.length(); i++) {

@@ -160,6 +160,7 @@ public final class ConfigLoader {
     HashType hashType = HashType.DEFAULT;
     int hashBalanceFactor;
     CookieConfig cookie;
+    SourceLocation cookieAt;
     String dynamicCookieKey;
     boolean redispatch;
     int redispatchInterval = -1;
@@ -180,6 +181,7 @@ public final class ConfigLoader {
       c.hashType = hashType;
       c.hashBalanceFactor = hashBalanceFactor;
       c.cookie = cookie;
+      c.cookieAt = cookieAt;
       c.dynamicCookieKey = dynamicCookieKey;
       c.redispatch = redispatch;
       c.redispatchInterval = redispatchInterval;
@@ -219,6 +221,8 @@ public final class ConfigLoader {
     final Map<String, AclBuild> acls = new LinkedHashMap<>();
     final List<UseBackendRule> rules = new ArrayList<>();
     final List<ServerConfig> servers = new ArrayList<>();
+    final Map<String, ServerConfig> serversByName = new HashMap<>();
+    final Map<Integer, ServerConfig> serversById = new HashMap<>();
     String statsUri;
     final List<StatsConfig.Credential> statsAuth = new ArrayList<>();
     SourceLocation statsAt;
@@ -239,12 +243,7 @@ public final class ConfigLoader {
     }
 
     ServerConfig server(String serverName) {
-      for (ServerConfig sc : servers) {
-        if (sc.name().equals(serverName)) {
-          return sc;
-        }
-      }
-      throw new IllegalStateException(serverName);
+      return serversByName.get(serverName);
     }
   }
 
@@ -451,6 +450,7 @@ public final class ConfigLoader {
           return;
         case "cookie":
           p.cookie = parseCookie(w);
+          p.cookieAt = at;
           return;
         case "dynamic-cookie-key":
           if (w.size() < 2) {
@@ -594,6 +594,9 @@ public final class ConfigLoader {
                 throw error(alg, "expects random(<draws>)");
               }
               String n = alg.substring(7, alg.length() - 1);
+              if (n.isEmpty()) {
+                throw error(alg, "expects random(<draws>)");
+              }
               draws = parseNumber(n, 1, 1_000_000);
             }
             noExtra(w, 2);
@@ -905,14 +908,19 @@ public final class ConfigLoader {
               .slowstart(s.slowstart)
               .location(at)
               .build();
-      for (ServerConfig other : current.servers) {
-        if (other.name().equals(name)) {
-          throw error(name, "backend '" + current.name + "' already has a server with this name (" + other.location() + ")");
-        }
-        if (built.id() > 0 && other.id() == built.id()) {
-          throw error(String.valueOf(built.id()), "server id already used by '" + other.name() + "'");
-        }
+      // maps, not a scan of the servers so far: a backend of thousands of servers must load in linear time
+      ServerConfig other = current.serversByName.get(name);
+      if (other != null) {
+        throw error(name, "backend '" + current.name + "' already has a server with this name (" + other.location() + ")");
       }
+      if (built.id() > 0) {
+        ServerConfig withId = current.serversById.get(built.id());
+        if (withId != null) {
+          throw error(String.valueOf(built.id()), "server id already used by '" + withId.name() + "'");
+        }
+        current.serversById.put(built.id(), built);
+      }
+      current.serversByName.put(name, built);
       current.servers.add(built);
     }
 
@@ -966,10 +974,10 @@ public final class ConfigLoader {
             s.downInter = positiveTime(w, ++i);
             break;
           case "rise":
-            s.rise = parseInt(w, ++i, 1, Integer.MAX_VALUE);
+            s.rise = parseInt(w, ++i, 1, ServerConfig.MAX_RISE_FALL);
             break;
           case "fall":
-            s.fall = parseInt(w, ++i, 1, Integer.MAX_VALUE);
+            s.fall = parseInt(w, ++i, 1, ServerConfig.MAX_RISE_FALL);
             break;
           case "backup":
             s.backup = true;
@@ -1191,9 +1199,15 @@ public final class ConfigLoader {
               def,
               "default_backend names no backend of this configuration");
         }
+        List<UseBackendRule> rules = new ArrayList<>();
         for (UseBackendRule r : s.rules) {
           if (!backendNames.contains(r.backend())) {
             throw new ConfigException(r.location(), r.backend(), "use_backend names no backend of this configuration");
+          }
+          // An ACL can become unsupported after a rule used it (a later 'acl' line with the same name and an
+          // unsupported criterion): its warning promised that rules using it are skipped, so skip them here.
+          if (!usesUnsupportedAcl(r, s)) {
+            rules.add(r);
           }
         }
         List<AclConfig> acls = new ArrayList<>();
@@ -1203,11 +1217,23 @@ public final class ConfigLoader {
           }
         }
         StatsConfig stats = s.statsAt == null ? null : new StatsConfig(s.statsUri, s.statsAuth, s.statsAt);
-        frontends.add(new FrontendConfig(s.name, s.binds, acls, s.rules, def, stats, s.location));
+        frontends.add(new FrontendConfig(s.name, s.binds, acls, rules, def, stats, s.location));
       }
       List<ConfigWarning> sorted = new ArrayList<>(warnings);
       sorted.sort(java.util.Comparator.comparingInt(w -> w.location().line()));
       return new RoutingConfig(frontends, backends, sorted);
+    }
+
+    private static boolean usesUnsupportedAcl(UseBackendRule r, Section s) {
+      for (List<UseBackendRule.Term> group : r.anyOf()) {
+        for (UseBackendRule.Term t : group) {
+          AclBuild a = s.acls.get(t.acl());
+          if (a != null && a.unsupported) {
+            return true;
+          }
+        }
+      }
+      return false;
     }
 
     private BackendConfig backend(Section s) {
@@ -1244,7 +1270,7 @@ public final class ConfigLoader {
           SourceLocation saved = at;
           at = s.server(missing.get(0)).location();
           warn(
-              "cookie",
+              missing.get(0),
               "backend '" + s.name + "' inserts cookie '" + cookie.name() + "' but server(s) " + missing
                   + " have no 'cookie' value (nor 'dynamic' with a dynamic-cookie-key): they can never be sticky");
           at = saved;
@@ -1252,7 +1278,7 @@ public final class ConfigLoader {
       }
       if (cookie != null && cookie.dynamic() && p.dynamicCookieKey == null) {
         SourceLocation saved = at;
-        at = s.location;
+        at = p.cookieAt; // the 'cookie' line (perhaps in a defaults section), which holds the word
         warn("dynamic", "backend '" + s.name + "' uses 'cookie ... dynamic' without 'dynamic-cookie-key'");
         at = saved;
       }

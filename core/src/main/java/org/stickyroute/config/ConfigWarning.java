@@ -12,6 +12,6 @@ public record ConfigWarning(SourceLocation location, String word, String message
   /** {@code file:line: 'word': message}, the format of every loader message. */
   @Override
   public String toString() {
-    return location + ": '" + ConfigException.printable(word) + "': " + message;
+    return location + ": '" + ConfigException.printable(word) + "': " + ConfigException.printable(message);
   }
 }

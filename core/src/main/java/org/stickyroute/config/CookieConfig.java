@@ -49,14 +49,24 @@ public record CookieConfig(
     PREFIX
   }
 
-  /** Validates the combination as HAProxy does and copies the lists. */
+  /**
+   * Validates the combination as HAProxy does, and every configured byte that reaches a {@code Set-Cookie}
+   * header (name: an RFC 6265 token; domains and attrs: no control characters, whitespace, {@code ;} or
+   * {@code ,}), and copies the lists. Throws {@link IllegalArgumentException} naming the offending value.
+   */
   public CookieConfig {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(mode, "mode");
     domains = List.copyOf(domains);
     attrs = List.copyOf(attrs);
-    if (name.isEmpty()) {
-      throw new IllegalArgumentException("cookie name must not be empty");
+    // Everything here ends up in a Set-Cookie header: the builder API is held to the loader's rules, so no
+    // configured byte (CR, LF, other controls, ';', ',') can split the header or add an attribute.
+    Cookies.checkToken(name, "cookie name");
+    for (String d : domains) {
+      Cookies.checkAttributeValue(d, "cookie domain");
+    }
+    for (String a : attrs) {
+      Cookies.checkAttributeValue(a, "cookie attr");
     }
     if (mode == Mode.REWRITE && indirect) {
       throw new IllegalArgumentException("'indirect': cookie 'rewrite' and 'indirect' are mutually exclusive");

@@ -33,6 +33,10 @@ public record RoutingConfig(
       }
     }
     for (FrontendConfig f : frontends) {
+      java.util.Set<String> aclNames = new java.util.HashSet<>(); // linear, however many ACLs and rule terms
+      for (AclConfig a : f.acls()) {
+        aclNames.add(a.name());
+      }
       if (f.defaultBackend() != null && !byName.containsKey(f.defaultBackend())) {
         throw new ConfigException(
             f.location(), f.defaultBackend(), "default_backend names no backend of this configuration");
@@ -43,7 +47,7 @@ public record RoutingConfig(
         }
         for (List<UseBackendRule.Term> group : r.anyOf()) {
           for (UseBackendRule.Term t : group) {
-            if (f.acl(t.acl()) == null) {
+            if (!aclNames.contains(t.acl())) {
               throw new ConfigException(r.location(), t.acl(), "no such ACL in frontend '" + f.name() + "'");
             }
           }

@@ -13,13 +13,14 @@ import java.util.Objects;
  * @param port the TCP port (1..65535), or 0 when the line gave none
  * @param weight the user weight {@code weight}, 0..256 (0 = takes no load-balanced traffic)
  * @param id the explicit {@code id} (> 0), or 0 to let the backend assign one as HAProxy does
- * @param cookie the {@code cookie} value, or {@code null} when the server has none
+ * @param cookie the {@code cookie} value, or {@code null} when the server has none; RFC 6265 cookie-octets
+ *     without {@code |} (no control characters, whitespace, {@code "}, {@code ,}, {@code ;} or {@code \})
  * @param check whether the server is health-checked ({@code check})
  * @param interMillis the check interval {@code inter}, in milliseconds
  * @param fastInterMillis {@code fastinter} (checks while changing state), or 0 for {@code inter}
  * @param downInterMillis {@code downinter} (checks while fully down), or 0 for {@code inter}
- * @param rise consecutive successful checks to become UP ({@code rise}, >= 1)
- * @param fall consecutive failed checks to become DOWN ({@code fall}, >= 1)
+ * @param rise consecutive successful checks to become UP ({@code rise}, 1..{@link #MAX_RISE_FALL})
+ * @param fall consecutive failed checks to become DOWN ({@code fall}, 1..{@link #MAX_RISE_FALL})
  * @param backup whether this is a {@code backup} server
  * @param disabled whether it starts in maintenance ({@code disabled})
  * @param maxconn the most concurrent in-flight requests ({@code maxconn}), 0 = unlimited
@@ -53,6 +54,11 @@ public record ServerConfig(
   public static final int DEFAULT_RISE = 2;
   /** HAProxy's default {@code fall}. */
   public static final int DEFAULT_FALL = 3;
+  /**
+   * The largest {@code rise} and {@code fall} (2^30, so that the health counter's top, {@code rise + fall -
+   * 1}, fits an {@code int}; at one check per second that is 34 years). HAProxy has no limit and overflows.
+   */
+  public static final int MAX_RISE_FALL = 1 << 30;
 
   /** Validates ranges; throws {@link IllegalArgumentException} naming the offending value. */
   public ServerConfig {
@@ -61,6 +67,10 @@ public record ServerConfig(
     Objects.requireNonNull(location, "location");
     if (name.isEmpty()) {
       throw new IllegalArgumentException("server name must not be empty");
+    }
+    if (cookie != null) {
+      // the value is written into Set-Cookie: the builder API is held to the loader's rules
+      Cookies.checkValue(cookie, "server cookie value");
     }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("'" + port + "': port must be 1..65535");
@@ -74,11 +84,11 @@ public record ServerConfig(
     if (interMillis <= 0 || fastInterMillis < 0 || downInterMillis < 0) {
       throw new IllegalArgumentException("check intervals must be positive");
     }
-    if (rise < 1) {
-      throw new IllegalArgumentException("'" + rise + "': rise must be >= 1");
+    if (rise < 1 || rise > MAX_RISE_FALL) {
+      throw new IllegalArgumentException("'" + rise + "': rise must be 1.." + MAX_RISE_FALL);
     }
-    if (fall < 1) {
-      throw new IllegalArgumentException("'" + fall + "': fall must be >= 1");
+    if (fall < 1 || fall > MAX_RISE_FALL) {
+      throw new IllegalArgumentException("'" + fall + "': fall must be 1.." + MAX_RISE_FALL);
     }
     if (maxconn < 0) {
       throw new IllegalArgumentException("'" + maxconn + "': maxconn must be >= 0");

@@ -43,10 +43,25 @@ public final class RequestTarget {
     return p == to ? -1 : p;
   }
 
-  /** The end of the path that starts at {@code pathStart}: the first {@code ?}, or {@code to}. */
+  /**
+   * The end of the path that starts at {@code pathStart}: the first {@code ?}, or {@code to}. An unpaired
+   * surrogate counts as {@code ?}, because that is its byte view (see {@link org.stickyroute.hash.HashFunction}),
+   * as in {@code balance uri}.
+   */
   public static int pathEnd(CharSequence s, int pathStart, int to) {
     int p = pathStart;
-    while (p < to && s.charAt(p) != '?') {
+    while (p < to) {
+      char c = s.charAt(p);
+      if (c == '?') {
+        break;
+      }
+      if (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE) {
+        if (Character.isHighSurrogate(c) && p + 1 < to && Character.isLowSurrogate(s.charAt(p + 1))) {
+          p += 2;
+          continue;
+        }
+        break; // unpaired: '?'
+      }
       p++;
     }
     return p;

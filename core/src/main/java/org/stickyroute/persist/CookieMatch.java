@@ -38,7 +38,8 @@ public final class CookieMatch {
   char[] out = new char[512];
   int outUsed;
   char[] work = new char[512];
-  int delFromOut;
+  char[] work2 = new char[512];
+  char[] result;
 
   /** An empty holder. */
   public CookieMatch() {}
@@ -89,6 +90,14 @@ public final class CookieMatch {
       work = new char[Math.max(len, work.length * 2)];
     }
     return work;
+  }
+
+  /** The second work buffer: the rewritten header while the first holds the original. */
+  char[] work2(int len) {
+    if (work2.length < len) {
+      work2 = new char[Math.max(len, work2.length * 2)];
+    }
+    return work2;
   }
 
   void store(int header, char[] b, int len) {

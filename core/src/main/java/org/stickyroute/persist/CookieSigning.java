@@ -12,7 +12,10 @@ import java.util.Objects;
  * <p>The cookie value becomes {@code ID|EXPIRY|MAC}: the server's cookie value, the expiry as UNIX seconds
  * (wall clock, so every instance agrees — unlike a monotonic clock), and the first 128 bits of
  * HMAC-SHA256({@code secret}, {@code "sr1" 0 NAME 0 ID 0 EXPIRY}) in unpadded base64url (22 characters).
- * A forged, altered or expired cookie is ignored: the request is load-balanced and gets a new cookie. Every
+ * A forged, altered or expired cookie is ignored: the request is load-balanced and gets a new cookie; so is an
+ * authentic one whose expiry lies more than the lifetime plus 86400 s (HAProxy's tolerance for cookie dates in
+ * the future) ahead of the clock — issued by an instance whose clock is far ahead, or under a lifetime since
+ * shortened. Every
  * instance configured with the same secret accepts every other instance's cookies. The value carries only
  * the opaque server cookie value, never an address.
  *
