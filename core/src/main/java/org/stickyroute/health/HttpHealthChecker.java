@@ -169,20 +169,26 @@ public final class HttpHealthChecker implements AutoCloseable {
       return;
     }
     long started = System.nanoTime();
-    long timeout = timeout(t.server);
     CompletableFuture<CheckResult> result;
-    if (httpCheck == null) {
-      result = CompletableFuture.supplyAsync(() -> connect(t, started, timeout), io);
-    } else {
-      HttpRequest request = HttpRequest.newBuilder(t.uri)
-          .method(httpCheck.method(), HttpRequest.BodyPublishers.noBody())
-          .timeout(Duration.ofMillis(timeout))
-          .build();
-      result = client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-          .handle((response, error) -> http(response, error, started));
+    try {
+      long timeout = timeout(t.server);
+      if (httpCheck == null) {
+        result = CompletableFuture.supplyAsync(() -> connect(t, started, timeout), io);
+      } else {
+        HttpRequest request = HttpRequest.newBuilder(t.uri)
+            .method(httpCheck.method(), HttpRequest.BodyPublishers.noBody())
+            .timeout(Duration.ofMillis(timeout))
+            .build();
+        result = client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+            .handle((response, error) -> http(response, error, started));
+      }
+    } catch (RuntimeException e) {
+      // Whatever went wrong, the check failed and the next one must still be scheduled: a checker that
+      // stops silently would leave the server in its last state forever.
+      result = CompletableFuture.completedFuture(result(false, 0, started, "check not sent: " + e));
     }
     t.inFlight = result;
-    result.thenAccept(r -> complete(t, r));
+    result.whenComplete((r, error) -> complete(t, r != null ? r : result(false, 0, started, "check failed: " + error)));
   }
 
   private CheckResult connect(Target t, long started, long timeout) {
@@ -225,6 +231,7 @@ public final class HttpHealthChecker implements AutoCloseable {
     if (closed) {
       return;
     }
+    long delay = t.server.interMillis();
     try {
       if (backend.snapshot().indexOf(t.server.name()) < 0) {
         targets.remove(t.server.name()); // the server left the backend's configuration
@@ -242,16 +249,19 @@ public final class HttpHealthChecker implements AutoCloseable {
       }
       long interval = after.interval(t.server.interMillis(), t.server.fastInterMillis(), t.server.downInterMillis());
       long jitter = interval / 20;
-      long delay = jitter > 0 ? interval + ThreadLocalRandom.current().nextLong(-jitter, jitter + 1) : interval;
+      delay = jitter > 0 ? interval + ThreadLocalRandom.current().nextLong(-jitter, jitter + 1) : interval;
+    } catch (IllegalArgumentException removed) {
+      targets.remove(t.server.name()); // the server left the backend's configuration
+      return;
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "health check of " + t.server.name() + " failed", e);
+    }
+    try {
       if (!closed) {
         t.next = scheduler.schedule(() -> probe(t), delay, TimeUnit.MILLISECONDS);
       }
-    } catch (IllegalArgumentException removed) {
-      targets.remove(t.server.name()); // the server left the backend's configuration
     } catch (java.util.concurrent.RejectedExecutionException stopping) {
       // closed meanwhile
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "health check of " + t.server.name() + " failed", e);
     }
   }
 
