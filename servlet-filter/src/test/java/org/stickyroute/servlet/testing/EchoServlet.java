@@ -19,7 +19,7 @@ import org.stickyroute.servlet.StickyRouteFilter;
  * the request (the decision, the three cookie accessors, scheme and client address, forwarded headers) and
  * answers as the {@code mode} query parameter asks: {@code stream}, {@code error}, {@code redirect}, {@code
  * empty}, {@code etag}, {@code lastmod}, {@code nostore}, {@code throw}, {@code async}, {@code async-empty},
- * {@code async-timeout}, {@code async-error}, {@code async-dispatch}, {@code async-twice}, {@code setcookie}, {@code addcookie}, {@code reset}.
+ * {@code async-timeout}, {@code async-error}, {@code async-dispatch}, {@code async-twice}, {@code setcookie}, {@code addcookie}, {@code session}, {@code sid}, {@code reset}.
  */
 public final class EchoServlet extends HttpServlet {
   @Override
@@ -93,6 +93,14 @@ public final class EchoServlet extends HttpServlet {
         resp.addHeader("Set-Cookie", "lang=en; Path=/");
         resp.addHeader("Set-Cookie", "SERVERID=fromapp; Path=/");
         resp.getWriter().print("set");
+      }
+      case "session" -> {
+        resp.addHeader("Set-Cookie", "JSESSIONID=xyz; Path=/");
+        resp.getWriter().print("session");
+      }
+      case "sid" -> {
+        resp.addHeader("Set-Cookie", "SID=fromapp; Path=/");
+        resp.getWriter().print("sid");
       }
       case "addcookie" -> {
         resp.addCookie(new Cookie("SERVERID", "fromapp"));
