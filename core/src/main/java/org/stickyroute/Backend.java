@@ -1,57 +1,137 @@
 package org.stickyroute;
 
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
+import org.stickyroute.balance.LeastConnTree;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.ServerConfig;
+import org.stickyroute.health.CheckResult;
 
 /**
- * A live backend: its configuration, the counters of its servers, and the current {@link BackendSnapshot}.
+ * A live backend (HAProxy's {@code backend} section at run time): its configuration, the counters of its
+ * servers, their live state, and the current {@link BackendSnapshot}.
  *
  * <p>Control plane: the state-changing methods ({@link #setHealth}, {@link #setAdmin}, {@link #setWeight},
- * {@link #update}) are serialised by a lock, build a new snapshot (tables included) off the request path
- * and publish it with one volatile write. Data plane: {@link #snapshot()} is one volatile read; requests
- * never take the lock. Thread-safe.
+ * {@link #update}, {@link #reconfigure}) are serialised by a lock, build a new snapshot (tables and leastconn
+ * tree included) off the request path and publish it with one volatile write; a leastconn tree is then bound
+ * to the live counters and re-synchronised from them, so no take or release racing with the rebuild is lost.
+ * Data plane: {@link #snapshot()} is one volatile read; requests never take the lock.
+ *
+ * <p>Live state follows HAProxy: a server that comes back (DOWN to UP, or out of maintenance) with {@code
+ * slowstart} ramps its effective weight up over that time; the ramp republishes snapshots from the control
+ * scheduler every {@code max(1 s, slowstart / 20)}, never on the request path. Every change of a server's
+ * {@link ServerState} is reported to the {@link ServerStateListener}s. {@link #stats()} gives the stats page.
+ *
+ * <p>Time comes from an {@link InstantSource} (milliseconds; wall clock by default), scheduling from a
+ * {@link ScheduledExecutorService} (by default one shared daemon thread named {@code stickyroute-control}).
+ * Thread-safe.
  */
 public final class Backend {
-  /** Backend-wide counters (HAProxy's {@code px->served}). */
+  private static final System.Logger LOG = System.getLogger(Backend.class.getName());
+
+  /**
+   * Backend-wide in-flight count (HAProxy's {@code px->served}), kept only when {@code hash-balance-factor}
+   * needs it on every lookup (decided once, at construction, so takes and releases always pair up);
+   * otherwise {@link BackendSnapshot#totalServed()} sums the servers' counters.
+   */
   static final class Totals {
+    final boolean tracking;
     final AtomicInteger served = new AtomicInteger();
+
+    Totals(boolean tracking) {
+      this.tracking = tracking;
+    }
   }
 
-  private final BackendConfig config;
-  private final ServerCounters[] counters;
-  private final Totals totals = new Totals();
-  private final int[] startupCumulative;
+  /** Control-plane facts about one server that are not part of a snapshot. */
+  private static final class Runtime {
+    volatile CheckResult lastCheck;
+    volatile int checkHealth = -1;
+    volatile long lastChangeMillis;
+    final AtomicLong checkFailures = new AtomicLong();
+    final AtomicLong downTransitions = new AtomicLong();
+  }
+
+  private final String name;
+  private final InstantSource clock;
+  private final ScheduledExecutorService control;
+  private final Totals totals;
   private final AtomicLong versions = new AtomicLong();
   private final Object controlLock = new Object();
+  private final Object dispatchLock = new Object();
+  private final List<ServerStateListener> listeners = new CopyOnWriteArrayList<>();
+  private final ConcurrentLinkedQueue<ServerTransition> pending = new ConcurrentLinkedQueue<>();
+  private final Map<String, Runtime> runtime = new ConcurrentHashMap<>();
+  private final Runnable compactionHook;
+  private volatile BackendConfig config;
+  private ServerCounters[] counters;
+  private int[] startupCumulative;
+  private ScheduledFuture<?> rampTick;
   private volatile BackendSnapshot snapshot;
 
-  /** A backend whose servers start as configured: {@code disabled} ones in maintenance, the others up. */
+  /**
+   * A backend whose servers start as configured ({@code disabled} ones in maintenance, the others up), on
+   * the wall clock and the shared control thread.
+   */
   public Backend(BackendConfig config) {
-    this.config = config;
+    this(config, SharedControl.EXECUTOR, InstantSource.system());
+  }
+
+  /**
+   * A backend with its own clock and control scheduler (tests, or to own the threads).
+   *
+   * @param config the configuration
+   * @param control runs the slow-start ramps and leastconn maintenance; the backend never shuts it down
+   * @param clock the time for ramps, transitions and stats (epoch milliseconds)
+   */
+  public Backend(BackendConfig config, ScheduledExecutorService control, InstantSource clock) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.control = Objects.requireNonNull(control, "control");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.name = config.name();
+    this.totals = new Totals(config.hashBalanceFactor() != 0);
+    this.compactionHook = () -> this.control.execute(this::republish);
     List<ServerConfig> servers = config.servers();
     this.counters = new ServerCounters[servers.size()];
     ServerStatus[] status = new ServerStatus[servers.size()];
+    long now = clock.millis();
     for (int i = 0; i < status.length; i++) {
-      counters[i] = new ServerCounters();
+      counters[i] = new ServerCounters(totals);
       ServerConfig s = servers.get(i);
-      status[i] = new ServerStatus(s.disabled() ? AdminState.MAINT : AdminState.READY, Health.UP, s.weight(), 100);
+      status[i] = new ServerStatus(
+          s.disabled() ? AdminState.MAINT : AdminState.READY, Health.UP, s.weight(), ServerStatus.NOT_STARTING);
+      Runtime r = new Runtime();
+      r.lastChangeMillis = now;
+      runtime.put(s.name(), r);
     }
-    BackendSnapshot first = new BackendSnapshot(config, status, counters, totals, null, versions.incrementAndGet());
+    BackendSnapshot first = new BackendSnapshot(
+        config, status, counters, totals, null, versions.incrementAndGet(), now, null, compactionHook);
     // HAProxy computes the bounded-load "cumulative weight" once, at start-up, and keeps it (2.6 quirk).
     this.startupCumulative = first.cumulativeWeights();
-    this.snapshot = first;
+    publish(first);
   }
 
   /** The backend's name. */
   public String name() {
-    return config.name();
+    return name;
   }
 
-  /** The configuration. */
+  /** The current configuration. */
   public BackendConfig config() {
     return config;
   }
@@ -65,36 +145,58 @@ public final class Backend {
   public int indexOf(String server) {
     int i = snapshot.indexOf(server);
     if (i < 0) {
-      throw new IllegalArgumentException("backend '" + name() + "' has no server '" + server + "'");
+      throw new IllegalArgumentException("backend '" + name + "' has no server '" + server + "'");
     }
     return i;
   }
 
-  /** Marks a server up or down (as health checks do) and publishes a new snapshot. */
+  // ---------------------------------------------------------------- listeners
+
+  /** Registers a listener for server state transitions (see {@link ServerStateListener}). */
+  public void addListener(ServerStateListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Removes a listener; returns whether it was registered. */
+  public boolean removeListener(ServerStateListener listener) {
+    return listeners.remove(listener);
+  }
+
+  // ---------------------------------------------------------------- control plane
+
+  /** Marks a server up or down (as an operator would) and publishes a new snapshot. */
   public BackendSnapshot setHealth(String server, Health health) {
-    int i = indexOf(server);
-    return update(s -> {
-      s[i] = s[i].withHealth(health);
-      return s;
-    });
+    return setHealth(server, health, ServerTransition.Cause.OPERATOR, "set by operator");
   }
 
-  /** Sets a server's administrative state and publishes a new snapshot. */
+  /**
+   * Marks a server up or down and publishes a new snapshot; a resulting transition is reported with this
+   * cause and detail (health checkers pass {@link ServerTransition.Cause#CHECK}).
+   */
+  public BackendSnapshot setHealth(String server, Health health, ServerTransition.Cause cause, String detail) {
+    return update(server, s -> s.withHealth(health), cause, detail);
+  }
+
+  /** Sets a server's administrative state (HAProxy's {@code set server ... state}) and publishes. */
   public BackendSnapshot setAdmin(String server, AdminState admin) {
-    int i = indexOf(server);
-    return update(s -> {
-      s[i] = s[i].withAdmin(admin);
-      return s;
-    });
+    return update(server, s -> s.withAdmin(admin), ServerTransition.Cause.OPERATOR, "set by operator");
   }
 
-  /** Sets a server's runtime weight (0..256) and publishes a new snapshot. */
+  /**
+   * Sets a server's runtime weight (0..256, HAProxy's {@code set weight}) and publishes. The dynamic
+   * algorithms follow it; map-based hashing and {@code static-rr} only see 0 % or 100 %.
+   */
   public BackendSnapshot setWeight(String server, int weight) {
-    int i = indexOf(server);
+    return update(server, s -> s.withWeight(weight), ServerTransition.Cause.OPERATOR, "set by operator");
+  }
+
+  private BackendSnapshot update(
+      String server, UnaryOperator<ServerStatus> change, ServerTransition.Cause cause, String detail) {
     return update(s -> {
-      s[i] = s[i].withWeight(weight);
+      int i = indexOf(server); // under the control lock: consistent with the statuses being changed
+      s[i] = change.apply(s[i]);
       return s;
-    });
+    }, cause, detail);
   }
 
   /**
@@ -102,17 +204,290 @@ public final class Backend {
    * built from the result. Changes are serialised; the function must not block.
    */
   public BackendSnapshot update(UnaryOperator<ServerStatus[]> change) {
+    return update(change, ServerTransition.Cause.OPERATOR, "set by operator");
+  }
+
+  private BackendSnapshot update(
+      UnaryOperator<ServerStatus[]> change, ServerTransition.Cause cause, String detail) {
+    BackendSnapshot built;
     synchronized (controlLock) {
       BackendSnapshot current = snapshot;
-      ServerStatus[] status = new ServerStatus[current.serverCount()];
-      for (int i = 0; i < status.length; i++) {
-        status[i] = current.status(i);
+      ServerStatus[] before = new ServerStatus[current.serverCount()];
+      for (int i = 0; i < before.length; i++) {
+        before[i] = current.status(i);
       }
-      ServerStatus[] next = change.apply(status);
-      BackendSnapshot built =
-          new BackendSnapshot(config, next, counters, totals, startupCumulative, versions.incrementAndGet());
-      snapshot = built;
-      return built;
+      ServerStatus[] next = change.apply(before.clone());
+      built = rebuild(config, before, next, counters, cause, detail);
     }
+    dispatch();
+    return built;
+  }
+
+  /**
+   * Replaces the configuration (a reload): servers are matched by name, so a server that stays keeps its
+   * counters (leases taken before are released on them), its live state and its leastconn position;
+   * servers that disappear stop taking traffic at once while their leases drain; new servers start as
+   * configured. Publishes a new snapshot and returns it. Must be the same backend name.
+   */
+  public BackendSnapshot reconfigure(BackendConfig next) {
+    if (!next.name().equals(name)) {
+      throw new IllegalArgumentException("backend '" + name + "' cannot become '" + next.name() + "'");
+    }
+    BackendSnapshot built;
+    synchronized (controlLock) {
+      BackendSnapshot current = snapshot;
+      Map<String, Integer> old = new HashMap<>();
+      for (int i = 0; i < current.serverCount(); i++) {
+        old.put(current.server(i).name(), i);
+      }
+      List<ServerConfig> servers = next.servers();
+      ServerCounters[] c = new ServerCounters[servers.size()];
+      ServerStatus[] before = new ServerStatus[servers.size()];
+      ServerStatus[] after = new ServerStatus[servers.size()];
+      long now = clock.millis();
+      for (int i = 0; i < c.length; i++) {
+        ServerConfig s = servers.get(i);
+        Integer o = old.remove(s.name());
+        if (o != null) {
+          c[i] = counters[o];
+          ServerStatus st = current.status(o);
+          int weight = s.weight() == current.server(o).weight() ? st.weight() : s.weight();
+          before[i] = st;
+          after[i] = st.withWeight(weight);
+        } else {
+          c[i] = new ServerCounters(totals);
+          before[i] = null;
+          after[i] = new ServerStatus(s.disabled() ? AdminState.MAINT : AdminState.READY, Health.UP,
+              s.weight(), ServerStatus.NOT_STARTING);
+          Runtime r = new Runtime();
+          r.lastChangeMillis = now;
+          runtime.put(s.name(), r);
+        }
+      }
+      for (Map.Entry<String, Integer> gone : old.entrySet()) {
+        counters[gone.getValue()].bind(null);
+        runtime.remove(gone.getKey());
+      }
+      this.config = next;
+      this.counters = c;
+      this.startupCumulative = null;
+      built = rebuild(next, before, after, c, ServerTransition.Cause.CONFIG, "new configuration");
+      this.startupCumulative = built.cumulativeWeights();
+    }
+    dispatch();
+    return built;
+  }
+
+  /**
+   * Publishes a fresh snapshot of the same state: the leastconn tree is rebuilt with its FIFO sequence
+   * numbers renumbered (the tree asks for this when they run high). Control plane.
+   */
+  public BackendSnapshot republish() {
+    return update(UnaryOperator.identity(), ServerTransition.Cause.OPERATOR, "republished");
+  }
+
+  /**
+   * Re-evaluates {@code slowstart} ramps at the current time and publishes if any server is ramping. The
+   * control scheduler calls it every {@code max(1 s, slowstart / 20)} while a ramp lasts; calling it by
+   * hand is harmless.
+   */
+  public BackendSnapshot updateSlowstart() {
+    synchronized (controlLock) {
+      rampTick = null;
+      boolean any = false;
+      BackendSnapshot current = snapshot;
+      for (int i = 0; i < current.serverCount(); i++) {
+        any |= current.status(i).starting();
+      }
+      if (!any) {
+        return current;
+      }
+    }
+    return update(UnaryOperator.identity(), ServerTransition.Cause.SLOWSTART, "slowstart ramp");
+  }
+
+  /**
+   * Records a health check's outcome for {@link #stats()} (HAProxy's {@code check_status}, {@code
+   * chkfail}): the result and the rise/fall counter after it. Does not change the server's health; the
+   * checker calls {@link #setHealth(String, Health, ServerTransition.Cause, String)} on a transition.
+   */
+  public void recordCheck(String server, CheckResult result, int health) {
+    Runtime r = runtime.get(server);
+    if (r == null) {
+      return; // removed by a reconfiguration meanwhile
+    }
+    r.lastCheck = result;
+    r.checkHealth = health;
+    if (!result.success()) {
+      r.checkFailures.incrementAndGet();
+    }
+  }
+
+  /** Builds, publishes, binds, queues transitions. Caller holds the control lock. */
+  private BackendSnapshot rebuild(
+      BackendConfig cfg,
+      ServerStatus[] before,
+      ServerStatus[] after,
+      ServerCounters[] c,
+      ServerTransition.Cause cause,
+      String detail) {
+    long now = clock.millis();
+    List<ServerConfig> servers = cfg.servers();
+    boolean[] rampEnded = new boolean[after.length];
+    for (int i = 0; i < after.length; i++) {
+      ServerConfig sc = servers.get(i);
+      ServerStatus b = before[i];
+      ServerStatus a = after[i];
+      boolean stoppedBefore = b != null && (b.health() == Health.DOWN || b.admin() == AdminState.MAINT);
+      boolean stoppedAfter = a.health() == Health.DOWN || a.admin() == AdminState.MAINT;
+      if (stoppedAfter) {
+        a = a.withStartingSince(ServerStatus.NOT_STARTING);
+      } else if (stoppedBefore && sc.slowstartMillis() > 0) {
+        a = a.withStartingSince(now); // HAProxy: back up with slowstart -> SRV_ST_STARTING, last_change = now
+      } else if (a.starting() && BackendSnapshot.rampElapsedSeconds(sc, a, now) < 0) {
+        a = a.withStartingSince(ServerStatus.NOT_STARTING);
+        rampEnded[i] = true;
+      }
+      after[i] = a;
+    }
+    BackendSnapshot current = snapshot;
+    LeastConnTree previousTree = current == null ? null : current.leastConnTree();
+    BackendSnapshot built = new BackendSnapshot(cfg, after, c, totals, startupCumulative,
+        versions.incrementAndGet(), now, previousTree, compactionHook);
+    publish(built);
+    Instant at = Instant.ofEpochMilli(now);
+    for (int i = 0; i < after.length; i++) {
+      if (before[i] == null) {
+        continue;
+      }
+      ServerState from = before[i].state();
+      ServerState to = after[i].state();
+      if (from != to) {
+        String server = servers.get(i).name();
+        Runtime r = runtime.get(server);
+        if (r != null) {
+          r.lastChangeMillis = now;
+          if (to == ServerState.DOWN && from != ServerState.MAINT) {
+            r.downTransitions.incrementAndGet();
+          }
+        }
+        ServerTransition.Cause why = rampEnded[i] ? ServerTransition.Cause.SLOWSTART : cause;
+        pending.add(new ServerTransition(name, server, from, to, why,
+            rampEnded[i] ? "slowstart ramp complete" : detail, at));
+      }
+    }
+    scheduleRamp(built);
+    return built;
+  }
+
+  /** Publishes, then binds the live counters to the new leastconn tree and re-synchronises it. */
+  private void publish(BackendSnapshot built) {
+    snapshot = built;
+    LeastConnTree tree = built.leastConnTree();
+    ServerCounters[] c = counters;
+    boolean[] bound = new boolean[built.serverCount()];
+    if (tree != null) {
+      for (int leaf = 0; leaf < tree.size(); leaf++) {
+        tree.counters(leaf).bind(tree.slot(leaf));
+      }
+      for (int leaf = 0; leaf < tree.size(); leaf++) {
+        bound[tree.serverOf(leaf)] = true;
+      }
+    }
+    for (int i = 0; i < c.length; i++) {
+      if (!bound[i]) {
+        c[i].bind(null);
+      }
+    }
+    if (tree != null) {
+      tree.resync();
+    }
+  }
+
+  private void scheduleRamp(BackendSnapshot built) {
+    long delay = Long.MAX_VALUE;
+    for (int i = 0; i < built.serverCount(); i++) {
+      if (built.status(i).starting()) {
+        long ss = BackendSnapshot.slowstartSeconds(built.server(i));
+        delay = Math.min(delay, Math.max(1000, ss * 50));
+      }
+    }
+    if (delay != Long.MAX_VALUE && rampTick == null) {
+      rampTick = control.schedule(this::rampTick, delay, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void rampTick() {
+    try {
+      updateSlowstart();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "slowstart update of backend " + name + " failed", e);
+    }
+  }
+
+  /** Delivers queued transitions in order, one thread at a time, isolating listener failures. */
+  private void dispatch() {
+    synchronized (dispatchLock) {
+      ServerTransition t;
+      while ((t = pending.poll()) != null) {
+        for (ServerStateListener l : listeners) {
+          try {
+            l.onTransition(t);
+          } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError) {
+              throw (VirtualMachineError) e;
+            }
+            LOG.log(System.Logger.Level.WARNING, "listener " + l + " failed on " + t, e);
+          }
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- stats
+
+  /** The stats page of this backend now (allocates; control plane or monitoring, not per request). */
+  public BackendStats stats() {
+    BackendSnapshot s = snapshot;
+    List<ServerStats> list = new ArrayList<>(s.serverCount());
+    int usable = 0;
+    for (int i = 0; i < s.serverCount(); i++) {
+      ServerConfig sc = s.server(i);
+      ServerStatus st = s.status(i);
+      ServerCounters c = s.counters(i);
+      Runtime r = runtime.get(sc.name());
+      int ew = s.effectiveWeight(i);
+      int throttle = 100;
+      if (st.starting() && st.weight() > 0 && !BackendSnapshot.isMapFamily(s.config())) {
+        // HAProxy's server_throttle_rate: (100 * eweight + wdiv - 1) / (wdiv * uweight)
+        int wdiv = BackendConfig.HAPROXY_POINTS_PER_WEIGHT;
+        throttle = Math.min(100, (100 * ew + wdiv - 1) / (wdiv * st.weight()));
+      }
+      usable += s.usable(i) ? 1 : 0;
+      list.add(new ServerStats(sc.name(), st.state(), sc.backup(), st.weight(), ew, throttle, s.usable(i),
+          c.served(), c.maxServed(), c.totalSelections(), s.effectiveMaxconn(i), sc.check(),
+          r == null ? -1 : r.checkHealth, r == null ? null : r.lastCheck,
+          r == null ? 0 : r.checkFailures.get(), r == null ? 0 : r.downTransitions.get(),
+          Instant.ofEpochMilli(r == null ? s.builtAtMillis() : r.lastChangeMillis)));
+    }
+    return new BackendStats(name, s.config().balance().toString(), s.version(), s.totalServed(),
+        s.usingBackups() ? s.totalUsed() : usable, s.usingBackups(), list, clock.instant());
+  }
+
+  /** The default control scheduler: one lazily started daemon thread shared by every backend. */
+  private static final class SharedControl {
+    static final ScheduledExecutorService EXECUTOR;
+
+    static {
+      ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "stickyroute-control");
+        t.setDaemon(true);
+        return t;
+      });
+      e.setRemoveOnCancelPolicy(true);
+      EXECUTOR = e;
+    }
+
+    private SharedControl() {}
   }
 }

@@ -1,7 +1,9 @@
 package org.stickyroute;
 
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.stickyroute.balance.ConsistentRing;
+import org.stickyroute.balance.LeastConnTree;
 import org.stickyroute.balance.MapTable;
 import org.stickyroute.balance.RoundRobin;
 import org.stickyroute.balance.ServerFilter;
@@ -17,12 +19,27 @@ import org.stickyroute.key.UriKey;
  * waits for a rebuild and never sees half of one.
  *
  * <p>Servers are identified by their <em>index</em>: their position in {@link BackendConfig#servers()}.
- * Selection methods return an index, or {@link #NO_SERVER} when nothing is usable (HAProxy answers 503).
- * They are allocation-free and never throw on any input.
+ * Selection methods return an index, {@link #NO_SERVER} when nothing is usable (HAProxy answers 503), or
+ * {@link #SATURATED} when every candidate reached its {@code maxconn} (HAProxy queues the request; a caller
+ * without a queue answers 503 or retries later). They are allocation-free and never throw on any input.
+ *
+ * <p>Algorithms: {@code balance uri} (map-based or consistent, {@code hash-balance-factor}); {@code
+ * roundrobin} / {@code static-rr} (weighted rotation, saturated servers skipped); {@code leastconn} (HAProxy's
+ * exact order through a lock-free {@link LeastConnTree}, see there for what concurrency guarantees); {@code
+ * random(N)} (power of N choices, see {@link #select(CharSequence, int, int, int, LoadView)}).
+ * Thread-safe: immutable apart from the live counters it reads and the leastconn tree it updates.
  */
 public final class BackendSnapshot implements ServerFilter, LoadView {
-  /** Returned when no server is usable. */
+  /** Returned when no server is usable (HAProxy: 503 "no server available"). */
   public static final int NO_SERVER = -1;
+  /**
+   * Returned when servers are usable but every one the algorithm may use has reached its {@code maxconn}
+   * (HAProxy puts the request in the backend queue). Hashing never returns it: it keeps affinity, as
+   * HAProxy 2.6 does, and the caller may check {@link #saturated(int)}.
+   */
+  public static final int SATURATED = -2;
+
+  private static final ThreadLocal<int[]> DRAWS = ThreadLocal.withInitial(() -> new int[8]);
 
   private final BackendConfig config;
   private final ServerConfig[] servers;
@@ -47,6 +64,13 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
   private final ConsistentRing ring;
   private final RoundRobin roundRobin;
   private final long version;
+  private final long builtAtMillis;
+  private final int[] maxconn;
+  private final boolean anyMaxconn;
+  private final LeastConnTree leastConn;
+  private final ConsistentRing randomRing;
+  private final int draws;
+  private final ServerFilter capacity;
 
   BackendSnapshot(
       BackendConfig config,
@@ -55,7 +79,29 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
       Backend.Totals totals,
       int[] startupCumulative,
       long version) {
+    this(config, status, counters, totals, startupCumulative, version, 0, null, null);
+  }
+
+  /**
+   * Builds a snapshot (control plane).
+   *
+   * @param nowMillis the backend clock when built: {@code slowstart} ramps are evaluated at this instant
+   * @param previousTree the leastconn tree of the snapshot this one replaces (FIFO order is inherited), or
+   *     {@code null}
+   * @param compactionHook what the leastconn tree calls when its sequence numbers run high, or {@code null}
+   */
+  BackendSnapshot(
+      BackendConfig config,
+      ServerStatus[] status,
+      ServerCounters[] counters,
+      Backend.Totals totals,
+      int[] startupCumulative,
+      long version,
+      long nowMillis,
+      LeastConnTree previousTree,
+      Runnable compactionHook) {
     this.config = config;
+    this.builtAtMillis = nowMillis;
     this.servers = config.servers().toArray(new ServerConfig[0]);
     this.status = status.clone();
     this.counters = counters;
@@ -70,7 +116,15 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
     this.balanceFactor = config.hashBalanceFactor();
     int n = servers.length;
     boolean mapFamily = isMapFamily(config);
-    this.eweight = effectiveWeights(config, this.status, mapFamily);
+    this.eweight = effectiveWeights(config, this.status, mapFamily, nowMillis);
+    this.maxconn = effectiveMaxconn(config, this.status, nowMillis);
+    boolean anyLimit = false;
+    for (int mc : maxconn) {
+      anyLimit |= mc > 0;
+    }
+    this.anyMaxconn = anyLimit;
+    this.capacity = (s, load) -> !saturated(s, load);
+    this.draws = config.balance().kind() == Balance.Kind.RANDOM ? config.balance().draws() : 0;
     this.usable = new boolean[n];
     int act = 0;
     int actWeight = 0;
@@ -109,6 +163,8 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
     }
     this.cumulative = startupCumulative != null ? startupCumulative : cumulativeWeights(servers, usable, eweight);
     int[] members = members(useBackups);
+    LeastConnTree tree = null;
+    ConsistentRing rnd = null;
     if (kind == Balance.Kind.URI && consistent) {
       int[] points = new int[n];
       int ppw = config.pointsPerWeight();
@@ -123,8 +179,21 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
       this.map = MapTable.build(members, eweight, totalWeight);
       this.ring = null;
       this.roundRobin = null;
+    } else if (kind == Balance.Kind.LEASTCONN) {
+      int[] group = firstBackup >= 0 ? new int[] {firstBackup} : members;
+      tree = LeastConnTree.build(group, counters, eweight, maxconn, previousTree, compactionHook);
+      this.map = null;
+      this.ring = null;
+      this.roundRobin = null;
+    } else if (kind == Balance.Kind.RANDOM) {
+      // HAProxy draws through the consistent-hash tree of the group in use: eweight nodes per server.
+      int[] group = firstBackup >= 0 ? new int[] {firstBackup} : members;
+      rnd = ConsistentRing.build(group, puid, eweight, BackendConfig.HAPROXY_POINTS_PER_WEIGHT);
+      this.map = null;
+      this.ring = null;
+      this.roundRobin = null;
     } else {
-      // Round-robin family (leastconn and random use it until their own tables are built).
+      // Round-robin family.
       int[] rrWeight = eweight;
       int rrTotal = totalWeight;
       if (!mapFamily) {
@@ -149,6 +218,8 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
       this.ring = null;
       this.roundRobin = new RoundRobin(map);
     }
+    this.leastConn = tree;
+    this.randomRing = rnd;
   }
 
   private int[] members(boolean backups) {
@@ -174,11 +245,14 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
   }
 
   /**
-   * HAProxy's {@code eweight}: for the map-based family the user weight divided by the GCD of all non-zero
-   * configured weights (runtime weights only switch a server between 0 % and 100 %); for the dynamic
-   * algorithms the runtime user weight times 16, scaled by the slow-start ramp.
+   * HAProxy's {@code eweight} ({@code src/server.c:server_recalc_eweight}): for the map-based family the user
+   * weight divided by the GCD of all non-zero configured weights (runtime weights only switch a server
+   * between 0 % and 100 %); for the dynamic algorithms the runtime user weight times 16, or during a {@code
+   * slowstart} ramp the user weight times {@code (16 * elapsed + slowstart) / slowstart}, where both times are
+   * whole seconds (HAProxy stores {@code slowstart} rounded up to seconds and compares {@code now.tv_sec}
+   * with {@code last_change}).
    */
-  static int[] effectiveWeights(BackendConfig config, ServerStatus[] status, boolean mapFamily) {
+  static int[] effectiveWeights(BackendConfig config, ServerStatus[] status, boolean mapFamily, long now) {
     List<ServerConfig> servers = config.servers();
     int n = servers.size();
     int[] ew = new int[n];
@@ -195,12 +269,53 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
       }
     } else {
       for (int i = 0; i < n; i++) {
-        int full = status[i].weight() * BackendConfig.HAPROXY_POINTS_PER_WEIGHT;
-        int ramp = status[i].rampPercent();
-        ew[i] = ramp >= 100 ? full : (full * ramp + 99) / 100;
+        long elapsed = rampElapsedSeconds(servers.get(i), status[i], now);
+        int scale = BackendConfig.HAPROXY_POINTS_PER_WEIGHT;
+        if (elapsed >= 0) {
+          long ss = slowstartSeconds(servers.get(i));
+          scale = (int) ((BackendConfig.HAPROXY_POINTS_PER_WEIGHT * elapsed + ss) / ss);
+        }
+        ew[i] = status[i].weight() * scale;
       }
     }
     return ew;
+  }
+
+  /**
+   * HAProxy's {@code srv_dynamic_maxconn} without {@code minconn}/{@code fullconn}: {@code maxconn}, or during
+   * a {@code slowstart} ramp {@code max(1, maxconn * ratio / 100)} with {@code ratio = 100 * elapsed /
+   * slowstart} (whole seconds). 0 = unlimited.
+   */
+  static int[] effectiveMaxconn(BackendConfig config, ServerStatus[] status, long now) {
+    List<ServerConfig> servers = config.servers();
+    int[] mc = new int[servers.size()];
+    for (int i = 0; i < mc.length; i++) {
+      int max = servers.get(i).maxconn();
+      long elapsed = rampElapsedSeconds(servers.get(i), status[i], now);
+      if (max > 0 && elapsed >= 0) {
+        long ratio = 100 * elapsed / slowstartSeconds(servers.get(i));
+        max = (int) Math.max(1, max * ratio / 100);
+      }
+      mc[i] = max;
+    }
+    return mc;
+  }
+
+  /** HAProxy keeps {@code slowstart} in seconds, rounded up. */
+  static long slowstartSeconds(ServerConfig s) {
+    return (s.slowstartMillis() + 999) / 1000;
+  }
+
+  /**
+   * Whole seconds since the server started its ramp ({@code now.tv_sec - last_change}), or -1 when it is not
+   * ramping at {@code now} (no {@code slowstart}, not starting, or the ramp is over).
+   */
+  static long rampElapsedSeconds(ServerConfig s, ServerStatus st, long now) {
+    if (!st.starting() || s.slowstartMillis() <= 0) {
+      return -1;
+    }
+    long elapsed = Math.floorDiv(now, 1000) - Math.floorDiv(st.startingSinceMillis(), 1000);
+    return elapsed < 0 || elapsed >= slowstartSeconds(s) ? -1 : elapsed;
   }
 
   /** HAProxy's {@code cumulative_weight}: the effective weight of usable servers declared before, per group. */
@@ -231,22 +346,41 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
 
   /**
    * Picks a server for a request with this request-target, as HAProxy's {@code assign_server} would, or
-   * {@link #NO_SERVER}. Reads the in-flight counts of the backend's own counters.
+   * {@link #NO_SERVER} / {@link #SATURATED}. Reads the in-flight counts of the backend's own counters.
    */
   public int select(CharSequence target) {
     return select(target, 0, target.length(), NO_SERVER, this);
   }
 
   /**
-   * Picks a server for a request whose request-target is {@code target[from, to)}.
+   * Picks a server for a request whose request-target is {@code target[from, to)}, without taking a lease
+   * (for {@code leastconn} use {@link #acquire}, which also re-positions the server).
+   *
+   * <ul>
+   *   <li>{@code uri}: the key's hash in the map or on the ring; keeps affinity even to a saturated server.
+   *   <li>{@code roundrobin}, {@code static-rr}: the next server of the weighted rotation, skipping saturated
+   *       servers and {@code avoid} (used only if nothing else qualifies).
+   *   <li>{@code leastconn}: the first unsaturated server in (key, FIFO) order, skipping {@code avoid}
+   *       likewise; {@code load} is not used, the tree follows the live counters.
+   *   <li>{@code random(N)}: N <em>distinct</em> servers drawn through the consistent-hash ring of the group
+   *       in use (so with probability proportional to their effective weight; a server already drawn is drawn
+   *       again up to 8 times, then the ring is walked to the next undrawn server); each draw replaces the
+   *       best so far unless it is strictly busier per unit of weight ({@code served * eweight(best) >
+   *       served(best) * eweight}, HAProxy's {@code get_server_rnd} comparison). HAProxy 2.6 draws with
+   *       replacement, so it may compare a server with itself (Envoy #11004); here N is capped at the
+   *       number of usable servers. As in HAProxy, if the winner is saturated the result is {@link
+   *       #SATURATED} rather than another server. With N > 2 the draws are remembered in a per-thread
+   *       scratch array (allocated once per thread).
+   * </ul>
    *
    * @param target the raw request-target, as received
    * @param from start index (inclusive)
    * @param to end index (exclusive)
    * @param avoid a server index to avoid if possible (the server a failed attempt used), or {@link
    *     #NO_SERVER}; map-based hashing ignores it, as HAProxy does
-   * @param load in-flight counts for {@code hash-balance-factor} (for example {@code this})
-   * @return the server index, or {@link #NO_SERVER}
+   * @param load in-flight counts for {@code hash-balance-factor}, {@code random} and {@code maxconn} (for
+   *     example {@code this})
+   * @return the server index, {@link #NO_SERVER} or {@link #SATURATED}
    */
   public int select(CharSequence target, int from, int to, int avoid, LoadView load) {
     if (totalUsed == 0) {
@@ -258,17 +392,104 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
           int hash = totalUsed == 1 ? 0 : uriKey.hash(target, from, to, hashFunction, avalanche);
           return selectByHash(hash, avoid, load);
         }
+      case LEASTCONN:
+        {
+          int s = leastConn.pick(avoid);
+          return s == LeastConnTree.ALL_SATURATED ? SATURATED : s;
+        }
+      case RANDOM:
+        return selectRandom(avoid, load);
       default:
-        return roundRobin.next(avoid, null, load);
+        {
+          int s = roundRobin.next(avoid, anyMaxconn ? capacity : null, load);
+          return s == RoundRobin.ALL_REJECTED ? SATURATED : s;
+        }
     }
+  }
+
+  private int selectRandom(int avoid, LoadView load) {
+    ConsistentRing r = randomRing;
+    int nodes = r.size();
+    if (nodes == 0) {
+      return NO_SERVER;
+    }
+    int distinct = totalUsed - (avoid >= 0 && avoid < usable.length && usable[avoid] ? 1 : 0);
+    int n = Math.max(1, Math.min(draws, distinct));
+    ThreadLocalRandom rnd = ThreadLocalRandom.current();
+    int[] drawn = n > 2 ? scratch(n) : null;
+    int first = -1;
+    int best = -1;
+    for (int k = 0; k < n; k++) {
+      int s = -1;
+      for (int attempt = 0; attempt < 8 && s < 0; attempt++) {
+        int c = r.lookup(rnd.nextInt(), avoid, null, load);
+        if (!drawnBefore(c, k, first, drawn)) {
+          s = c;
+        }
+      }
+      if (s < 0) {
+        int node = rnd.nextInt(nodes);
+        for (int step = 0; step < nodes && s < 0; step++) {
+          int c = r.owner(node);
+          if (c != avoid && !drawnBefore(c, k, first, drawn)) {
+            s = c;
+          }
+          node = node + 1 == nodes ? 0 : node + 1;
+        }
+        if (s < 0) {
+          break;
+        }
+      }
+      if (k == 0) {
+        first = s;
+      }
+      if (drawn != null) {
+        drawn[k] = s;
+      }
+      if (best >= 0 && (long) load.served(s) * eweight[best] > (long) load.served(best) * eweight[s]) {
+        continue; // the new draw is strictly busier: keep the best so far
+      }
+      best = s;
+    }
+    return saturated(best, load) ? SATURATED : best;
+  }
+
+  private static int[] scratch(int n) {
+    int[] a = DRAWS.get();
+    if (a.length < n) {
+      a = new int[Math.max(n, a.length * 2)];
+      DRAWS.set(a);
+    }
+    return a;
+  }
+
+  private static boolean drawnBefore(int s, int k, int first, int[] drawn) {
+    if (k == 0) {
+      return false;
+    }
+    if (drawn == null) {
+      return s == first;
+    }
+    for (int i = 0; i < k; i++) {
+      if (drawn[i] == s) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
    * Picks a server for this request (as {@link #select(CharSequence, int, int, int, LoadView)} with this
-   * snapshot's live counts) and takes a lease on it. Returns the server index, or {@link #NO_SERVER} with
-   * the lease left idle.
+   * snapshot's live counts) and takes a lease on it. Returns the server index, or {@link #NO_SERVER} /
+   * {@link #SATURATED} with the lease left idle. For {@code leastconn} the take re-positions the server in
+   * the current tree, and the lease's release will again. Allocation-free.
+   *
+   * @throws IllegalStateException if the lease is already held (no counter is changed)
    */
   public int acquire(CharSequence target, int from, int to, int avoid, Lease lease) {
+    if (lease.isHeld()) {
+      throw new IllegalStateException("lease already held: close it before reusing it");
+    }
     int s = select(target, from, to, avoid, this);
     if (s >= 0) {
       acquireServer(s, lease);
@@ -277,14 +498,45 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
   }
 
   /**
-   * Takes a lease on a given server (for example one a persistence cookie designated). The lease must be
-   * idle; throws {@link IllegalStateException} otherwise, leaving every counter as it was.
+   * Takes a lease on a given server (for example one a persistence cookie designated), whatever its state or
+   * load: persistence is the caller's decision. The lease must be idle; throws {@link IllegalStateException}
+   * otherwise, leaving every counter as it was. Allocation-free.
    */
   public void acquireServer(int server, Lease lease) {
+    if (lease.isHeld()) {
+      throw new IllegalStateException("lease already held: close it before reusing it");
+    }
     ServerCounters c = counters[server];
     c.take();
-    totals.served.incrementAndGet();
-    lease.hold(server, c, totals);
+    lease.hold(server, c);
+  }
+
+  /**
+   * Whether server {@code s} has reached its effective {@code maxconn} (HAProxy: {@code served >=
+   * srv_dynamic_maxconn}), by the live counters. Always false without {@code maxconn}.
+   */
+  public boolean saturated(int s) {
+    return saturated(s, this);
+  }
+
+  private boolean saturated(int s, LoadView load) {
+    int mc = maxconn[s];
+    return mc > 0 && load.served(s) >= mc;
+  }
+
+  /** The effective {@code maxconn} of server {@code s} (ramped during {@code slowstart}); 0 = unlimited. */
+  public int effectiveMaxconn(int s) {
+    return maxconn[s];
+  }
+
+  /** The leastconn tree of this snapshot, or {@code null} for other algorithms. */
+  public LeastConnTree leastConnTree() {
+    return leastConn;
+  }
+
+  /** The instant (backend clock, epoch ms) at which {@code slowstart} ramps were evaluated. */
+  public long builtAtMillis() {
+    return builtAtMillis;
   }
 
   /**
@@ -328,13 +580,20 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
   /** In-flight requests on server {@code s}, from the backend's live counters. */
   @Override
   public int served(int s) {
-    return counters[s].served.get();
+    return counters[s].served();
   }
 
   /** In-flight requests on the whole backend, from the backend's live counters. */
   @Override
   public int totalServed() {
-    return totals.served.get();
+    if (totals.tracking) {
+      return totals.served.get();
+    }
+    int t = 0;
+    for (ServerCounters c : counters) {
+      t += c.served();
+    }
+    return t;
   }
 
   // ---------------------------------------------------------------- introspection

@@ -42,6 +42,7 @@ public final class Decision implements AutoCloseable {
   boolean direct;
   int status;
   boolean responded;
+  boolean saturated;
   long routedAt;
 
   /** An empty decision. */
@@ -59,6 +60,7 @@ public final class Decision implements AutoCloseable {
     server = BackendSnapshot.NO_SERVER;
     direct = false;
     status = 0;
+    saturated = false;
     responded = false;
     routedAt = now;
   }
@@ -74,6 +76,15 @@ public final class Decision implements AutoCloseable {
    */
   public int status() {
     return status;
+  }
+
+  /**
+   * Whether the request failed because every usable server is at its {@code maxconn} ({@link
+   * BackendSnapshot#SATURATED}): HAProxy would queue it; an adapter may queue and retry, or answer {@link
+   * #status()} (503).
+   */
+  public boolean saturated() {
+    return saturated;
   }
 
   /** The backend, or {@code null} when no rule matched and there is no default backend. */

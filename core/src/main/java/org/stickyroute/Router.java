@@ -165,6 +165,7 @@ public final class Router {
     s = snap.acquire(target, 0, target.length(), BackendSnapshot.NO_SERVER, d.lease);
     if (s < 0) {
       d.status = 503;
+      d.saturated = s == BackendSnapshot.SATURATED;
       return;
     }
     d.server = s;
@@ -224,6 +225,7 @@ public final class Router {
     d.server = s;
     if (s < 0) {
       d.status = 503;
+      d.saturated = s == BackendSnapshot.SATURATED;
     }
     return s;
   }

@@ -1,29 +1,89 @@
 package org.stickyroute;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.stickyroute.balance.LeastConnTree;
 
 /**
- * The mutable counters of one server of one {@link Backend}. One instance lives as long as the server is
- * configured, across every snapshot, so a lease taken from an old snapshot is released on the right counter.
- * Thread-safe and lock-free.
+ * The mutable counters of one server of one {@link Backend}: requests in flight (HAProxy's {@code served}),
+ * the most ever in flight ({@code smax}) and the leases ever taken ({@code stot}). One instance lives as long
+ * as the server is configured, across every snapshot and across reconfigurations that keep a server of the
+ * same name, so a lease taken before a rebuild or a removal is released on the right counter.
+ *
+ * <p>Thread-safe and lock-free; {@link #take()} and {@link #release()} allocate nothing. The in-flight count
+ * and the selection total share one atomic word (24 low bits in flight, so at most 16,777,215 requests in
+ * flight per server; 40 high bits of selections, folded into a separate total every 2^39 selections), so a
+ * take or a release is one atomic read-modify-write. When the backend balances with {@code leastconn},
+ * the counters are bound to a leaf of the current snapshot's {@link LeastConnTree}, and every take and release
+ * re-positions that leaf from the live count. The binding is re-pointed (and the new tree re-synchronised)
+ * whenever a snapshot is published, so a release racing with a rebuild is never lost.
  */
 public final class ServerCounters {
-  final AtomicInteger served = new AtomicInteger();
+  private static final int SERVED_BITS = 24;
+  private static final long SERVED_MASK = (1L << SERVED_BITS) - 1;
+  private static final long TAKE = (1L << SERVED_BITS) + 1;
+  private static final long FOLD = 1L << 39;
 
-  ServerCounters() {}
+  private final AtomicLong word = new AtomicLong(); // selections << 24 | served
+  private final AtomicLong folded = new AtomicLong();
+  private final AtomicInteger maxServed = new AtomicInteger();
+  private final Backend.Totals totals;
+  private volatile LeastConnTree.Slot slot;
 
-  /** Counts one more request in flight. */
-  void take() {
-    served.incrementAndGet();
+  ServerCounters(Backend.Totals totals) {
+    this.totals = totals;
   }
 
-  /** Counts one request less in flight. */
+  /** Counts one more request in flight and re-positions the server in the current leastconn tree. */
+  void take() {
+    long w = word.addAndGet(TAKE);
+    if ((w >>> SERVED_BITS) >= FOLD) {
+      folded.addAndGet(FOLD);
+      word.addAndGet(-(FOLD << SERVED_BITS));
+    }
+    if (totals.tracking) {
+      totals.served.incrementAndGet();
+    }
+    int now = (int) (w & SERVED_MASK);
+    int max = maxServed.get();
+    while (now > max && !maxServed.compareAndSet(max, now)) {
+      max = maxServed.get();
+    }
+    LeastConnTree.Slot s = slot;
+    if (s != null) {
+      s.refresh();
+    }
+  }
+
+  /** Counts one request less in flight and re-positions the server in the current leastconn tree. */
   void release() {
-    served.decrementAndGet();
+    word.decrementAndGet();
+    if (totals.tracking) {
+      totals.served.decrementAndGet();
+    }
+    LeastConnTree.Slot s = slot;
+    if (s != null) {
+      s.refresh();
+    }
+  }
+
+  /** Points the counters at their leaf in a newly published leastconn tree, or at none ({@code null}). */
+  void bind(LeastConnTree.Slot s) {
+    slot = s;
   }
 
   /** Requests currently in flight on the server (HAProxy's {@code served}). Never negative. */
   public int served() {
-    return served.get();
+    return (int) (word.get() & SERVED_MASK);
+  }
+
+  /** The most requests ever in flight at once on the server (HAProxy's {@code smax}). */
+  public int maxServed() {
+    return maxServed.get();
+  }
+
+  /** Leases ever taken on the server, load-balanced or persistent (HAProxy's {@code stot}). */
+  public long totalSelections() {
+    return folded.get() + (word.get() >>> SERVED_BITS);
   }
 }

@@ -86,6 +86,30 @@ class RouterDecisionTest {
   }
 
   @Test
+  void everyServerAtMaxconnIsReportedAsSaturated() {
+    Router r = Router.create(ConfigLoader.parse(
+        "backend lc\n balance leastconn\n server a 10.0.0.1:80 maxconn 1\n server b 10.0.0.2:80 maxconn 1\n",
+        "t.cfg", false));
+    Backend lc = r.backend("lc");
+    try (Decision d1 = new Decision(); Decision d2 = new Decision(); Decision d3 = new Decision()) {
+      r.route(lc, RequestView.of("GET", "/"), d1);
+      r.route(lc, RequestView.of("GET", "/"), d2);
+      assertTrue(d1.ok() && d2.ok());
+      assertNotEquals(d1.server(), d2.server());
+      r.route(lc, RequestView.of("GET", "/"), d3);
+      assertFalse(d3.ok());
+      assertTrue(d3.saturated());
+      assertEquals(503, d3.status());
+      d1.close();
+      d3.close();
+      r.route(lc, RequestView.of("GET", "/"), d3);
+      assertTrue(d3.ok());
+      assertFalse(d3.saturated());
+    }
+    assertEquals(0, lc.snapshot().served(0) + lc.snapshot().served(1));
+  }
+
+  @Test
   void routingAgainBeforeClosingIsRefused() {
     Router r = router(BASE);
     Decision d = new Decision();

@@ -14,6 +14,9 @@ import org.stickyroute.LoadView;
  * allocation-free.
  */
 public final class RoundRobin {
+  /** Returned by {@link #next} when every server was rejected by the filter (all saturated). */
+  public static final int ALL_REJECTED = -2;
+
   private final MapTable table;
   private final AtomicInteger cursor = new AtomicInteger();
 
@@ -23,8 +26,9 @@ public final class RoundRobin {
   }
 
   /**
-   * The next server, skipping {@code avoid} and servers {@code filter} rejects when another is possible;
-   * -1 when the table is empty.
+   * The next server, skipping servers {@code filter} rejects (HAProxy skips saturated servers) and {@code
+   * avoid} (used only when no other server qualifies); -1 when the table is empty, {@link #ALL_REJECTED}
+   * when the filter rejected every server.
    */
   public int next(int avoid, ServerFilter filter, LoadView load) {
     int n = table.size();
@@ -33,6 +37,7 @@ public final class RoundRobin {
     }
     int start = (cursor.getAndIncrement() & Integer.MAX_VALUE) % n;
     int fallback = -1;
+    boolean rejected = false;
     for (int k = 0; k < n; k++) {
       int i = start + k;
       if (i >= n) {
@@ -40,6 +45,7 @@ public final class RoundRobin {
       }
       int s = table.slot(i);
       if (filter != null && !filter.accept(s, load)) {
+        rejected = true;
         continue;
       }
       if (s == avoid) {
@@ -51,6 +57,6 @@ public final class RoundRobin {
       }
       return s;
     }
-    return fallback;
+    return fallback >= 0 || !rejected ? fallback : ALL_REJECTED;
   }
 }

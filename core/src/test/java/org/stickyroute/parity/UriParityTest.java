@@ -291,6 +291,7 @@ class UriParityTest {
           home = c.get(key + "/idle").header("X-Server");
         }
         int homeIdx = snap.indexOf(home);
+        awaitIdle(hp);
         assertEquals(snap.select(key + "/idle"), homeIdx, key);
         long before = echo.requestCount();
         Future<String> held = pool.submit(() -> {

@@ -1,0 +1,159 @@
+package org.stickyroute.bench;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.stickyroute.Backend;
+import org.stickyroute.BackendSnapshot;
+import org.stickyroute.Lease;
+import org.stickyroute.config.Balance;
+import org.stickyroute.config.BackendConfig;
+import org.stickyroute.config.ServerConfig;
+
+/**
+ * One request's worth of least-connections work, select + take + release, at 10 / 100 / 1,000 servers and 1 /
+ * 2 threads:
+ *
+ * <ul>
+ *   <li>{@code leastconn*}: stickyroute's {@code balance leastconn} ({@link BackendSnapshot#acquire} then
+ *       {@link Lease#close}), HAProxy's exact order through the lock-free tree;
+ *   <li>{@code scan*}: the Ribbon {@code BestAvailableRule} pattern, a linear scan for the minimum of an
+ *       {@link AtomicIntegerArray} then {@code incrementAndGet}/{@code decrementAndGet} (no weights, no FIFO);
+ *   <li>{@code p2c*}: stickyroute's {@code balance random(2)} (power of two distinct choices).
+ * </ul>
+ *
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar LeastConnBench -f 1 -wi 2 -i 3 -w 1s -r 1s -prof
+ * gc}.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(1)
+public class LeastConnBench {
+
+  /** The backends and the scan array, shared by the benchmark threads. */
+  @State(Scope.Benchmark)
+  public static class Shared {
+    @Param({"10", "100", "1000"})
+    public int servers;
+
+    Backend leastConn;
+    Backend random;
+    AtomicIntegerArray active;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      leastConn = new Backend(config(Balance.leastConn(), servers));
+      random = new Backend(config(Balance.random(2), servers));
+      active = new AtomicIntegerArray(servers);
+    }
+
+    @TearDown(Level.Trial)
+    public void check() {
+      if (leastConn.snapshot().totalServed() != 0 || random.snapshot().totalServed() != 0) {
+        throw new IllegalStateException("leaked in-flight counts");
+      }
+      String bad = leastConn.snapshot().leastConnTree().inconsistency();
+      if (bad != null) {
+        throw new IllegalStateException(bad);
+      }
+    }
+
+    private static BackendConfig config(Balance balance, int n) {
+      BackendConfig.Builder b = BackendConfig.builder("bench").balance(balance);
+      for (int i = 0; i < n; i++) {
+        b.server(ServerConfig.builder("s" + i, "10.0.0." + (i % 250), 8000 + i).build());
+      }
+      return b.build();
+    }
+  }
+
+  /** One reusable lease per benchmark thread. */
+  @State(Scope.Thread)
+  public static class PerThread {
+    final Lease lease = new Lease();
+  }
+
+  private static final String TARGET = "/project/42";
+
+  private static int leastConn(Shared s, PerThread t) {
+    BackendSnapshot snap = s.leastConn.snapshot();
+    int server = snap.acquire(TARGET, 0, TARGET.length(), BackendSnapshot.NO_SERVER, t.lease);
+    t.lease.close();
+    return server;
+  }
+
+  private static int random(Shared s, PerThread t) {
+    BackendSnapshot snap = s.random.snapshot();
+    int server = snap.acquire(TARGET, 0, TARGET.length(), BackendSnapshot.NO_SERVER, t.lease);
+    t.lease.close();
+    return server;
+  }
+
+  private static int scan(Shared s) {
+    AtomicIntegerArray a = s.active;
+    int n = a.length();
+    int best = 0;
+    int min = Integer.MAX_VALUE;
+    for (int i = 0; i < n; i++) {
+      int v = a.get(i);
+      if (v < min) {
+        min = v;
+        best = i;
+      }
+    }
+    a.incrementAndGet(best);
+    a.decrementAndGet(best);
+    return best;
+  }
+
+  @Benchmark
+  @Threads(1)
+  public int leastconn1(Shared s, PerThread t) {
+    return leastConn(s, t);
+  }
+
+  @Benchmark
+  @Threads(2)
+  public int leastconn2(Shared s, PerThread t) {
+    return leastConn(s, t);
+  }
+
+  @Benchmark
+  @Threads(1)
+  public int scan1(Shared s) {
+    return scan(s);
+  }
+
+  @Benchmark
+  @Threads(2)
+  public int scan2(Shared s) {
+    return scan(s);
+  }
+
+  @Benchmark
+  @Threads(1)
+  public int p2c1(Shared s, PerThread t) {
+    return random(s, t);
+  }
+
+  @Benchmark
+  @Threads(2)
+  public int p2c2(Shared s, PerThread t) {
+    return random(s, t);
+  }
+}
