@@ -18,8 +18,13 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.ArrayList;
+import java.util.List;
+import org.stickyroute.Backend;
 import org.stickyroute.Decision;
 import org.stickyroute.Router;
+import org.stickyroute.config.ServerConfig;
+import org.stickyroute.health.HttpHealthChecker;
 import org.stickyroute.config.ConfigLoader;
 import org.stickyroute.config.RoutingConfig;
 import org.stickyroute.config.StickyProperties;
@@ -79,12 +84,16 @@ import org.stickyroute.config.StickyProperties;
  *   <tr><td>{@code secure-cookie}</td><td>{@code config} (default: as the {@code cookie} line says), {@code
  *       auto}, {@code always}, {@code never}</td></tr>
  *   <tr><td>{@code unavailable}</td><td>{@code respond} (default) or {@code pass}</td></tr>
+ *   <tr><td>{@code health-checks}</td><td>{@code true} (default): check the servers that have {@code check},
+ *       as HAProxy does, for as long as the filter lives; {@code false}: leave health to someone else</td></tr>
  *   <tr><td>{@code router-attribute}</td><td>the {@code ServletContext} attribute the router is published
  *       under (default {@link #ROUTER_ATTRIBUTE}), for {@link StickyStatsServlet}</td></tr>
  * </table>
  *
- * <p>or programmatically with {@link #StickyRouteFilter(Router, Options)} (the caller owns the router) or
- * {@link #StickyRouteFilter(RoutingConfig, Options)}. Map it for the {@code REQUEST}, {@code ASYNC} and
+ * <p>or programmatically with {@link #StickyRouteFilter(Router, Options)} (the caller owns the router, and
+ * its health checks) or {@link #StickyRouteFilter(RoutingConfig, Options)} (the filter owns both). A filter
+ * that builds its router starts an {@link HttpHealthChecker} per backend with checked servers at {@code init}
+ * and stops them at {@code destroy}. Map it for the {@code REQUEST}, {@code ASYNC} and
  * {@code ERROR} dispatcher types, and set {@code async-supported}. Thread-safe.
  */
 public class StickyRouteFilter implements Filter {
@@ -127,8 +136,10 @@ public class StickyRouteFilter implements Filter {
     private final TrustedProxies trustedProxies;
     private final Unavailable unavailable;
     private final String routerAttribute;
+    private final boolean healthChecks;
 
     private Options(Builder b) {
+      this.healthChecks = b.healthChecks;
       this.frontend = b.frontend;
       this.backend = b.backend;
       this.secureCookie = b.secureCookie;
@@ -177,6 +188,11 @@ public class StickyRouteFilter implements Filter {
       return routerAttribute;
     }
 
+    /** Whether a filter that builds its own router health-checks its servers. */
+    public boolean healthChecks() {
+      return healthChecks;
+    }
+
     /** Builds {@link Options}; not thread-safe. */
     public static final class Builder {
       private String frontend;
@@ -185,6 +201,7 @@ public class StickyRouteFilter implements Filter {
       private TrustedProxies trustedProxies = TrustedProxies.none();
       private Unavailable unavailable = Unavailable.RESPOND;
       private String routerAttribute = ROUTER_ATTRIBUTE;
+      private boolean healthChecks = true;
 
       private Builder() {}
 
@@ -226,6 +243,15 @@ public class StickyRouteFilter implements Filter {
         return this;
       }
 
+      /**
+       * Whether a filter that builds its own router starts HAProxy-style health checks for the servers
+       * with {@code check} (default true). Ignored when the filter is given a {@link Router}.
+       */
+      public Builder healthChecks(boolean on) {
+        this.healthChecks = on;
+        return this;
+      }
+
       /** Builds the options. */
       public Options build() {
         return new Options(this);
@@ -239,6 +265,7 @@ public class StickyRouteFilter implements Filter {
   private Options options;
   private volatile Engine engine;
   private ServletContext context;
+  private final List<HttpHealthChecker> checkers = new ArrayList<>();
 
   /** A filter configured from its init-params (see the class comment). */
   public StickyRouteFilter() {}
@@ -280,6 +307,7 @@ public class StickyRouteFilter implements Filter {
   public void init(FilterConfig config) throws ServletException {
     context = config.getServletContext();
     try {
+      boolean owned = router == null;
       if (router == null && ownedConfig != null) {
         router = Router.create(ownedConfig);
       } else if (router == null) {
@@ -287,7 +315,11 @@ public class StickyRouteFilter implements Filter {
         router = Router.create(configFrom(config));
       }
       engine = new Engine(router, options);
+      if (owned && options.healthChecks()) {
+        startChecks();
+      }
     } catch (IOException | RuntimeException e) {
+      stopChecks();
       throw new ServletException("stickyroute filter '" + config.getFilterName() + "': " + e.getMessage(), e);
     }
     if (options.routerAttribute() != null) {
@@ -297,6 +329,26 @@ public class StickyRouteFilter implements Filter {
       LOG.log(System.Logger.Level.WARNING, w.toString());
     }
     LOG.log(System.Logger.Level.INFO, "stickyroute: routing through " + engine.entryPoint());
+  }
+
+  private void startChecks() {
+    for (Backend b : router.backends()) {
+      boolean any = false;
+      for (ServerConfig s : b.config().servers()) {
+        any |= s.check();
+      }
+      if (any) {
+        checkers.add(HttpHealthChecker.start(b));
+        LOG.log(System.Logger.Level.INFO, "stickyroute: health checks started for backend " + b.name());
+      }
+    }
+  }
+
+  private void stopChecks() {
+    for (HttpHealthChecker c : checkers) {
+      c.close();
+    }
+    checkers.clear();
   }
 
   private static String param(FilterConfig config, String name) {
@@ -339,6 +391,10 @@ public class StickyRouteFilter implements Filter {
         case "pass" -> b.unavailable(Unavailable.PASS);
         default -> throw new IllegalArgumentException("'" + unavailable + "': unavailable expects respond or pass");
       }
+    }
+    String checks = param(config, "health-checks");
+    if (checks != null) {
+      b.healthChecks(Boolean.parseBoolean(checks));
     }
     String attr = param(config, "router-attribute");
     if (attr != null) {
@@ -561,6 +617,7 @@ public class StickyRouteFilter implements Filter {
 
   @Override
   public void destroy() {
+    stopChecks();
     if (context != null && options != null && options.routerAttribute() != null
         && context.getAttribute(options.routerAttribute()) == router) {
       context.removeAttribute(options.routerAttribute());

@@ -51,9 +51,10 @@ final class JettyContainer implements ServletContainer {
   }
 
   @Override
-  public ServletContainer servlet(String name, Servlet servlet, String pattern) {
+  public ServletContainer servletWithParams(String name, Servlet servlet, String pattern, Map<String, String> params) {
     ServletHolder h = new ServletHolder(name, servlet);
     h.setAsyncSupported(true);
+    h.setInitParameters(params);
     context.addServlet(h, pattern);
     return this;
   }

@@ -13,7 +13,12 @@ public interface ServletContainer extends AutoCloseable {
   ServletContainer filter(String name, Filter filter, String pattern, Map<String, String> initParams);
 
   /** Registers a servlet on a URL pattern; async supported. */
-  ServletContainer servlet(String name, Servlet servlet, String pattern);
+  default ServletContainer servlet(String name, Servlet servlet, String pattern) {
+    return servletWithParams(name, servlet, pattern, java.util.Map.of());
+  }
+
+  /** Registers a servlet with init-params on a URL pattern; async supported. */
+  ServletContainer servletWithParams(String name, Servlet servlet, String pattern, Map<String, String> initParams);
 
   /** Starts the container. */
   ServletContainer start() throws Exception;

@@ -54,9 +54,10 @@ final class TomcatContainer implements ServletContainer {
   }
 
   @Override
-  public ServletContainer servlet(String name, Servlet servlet, String pattern) {
+  public ServletContainer servletWithParams(String name, Servlet servlet, String pattern, Map<String, String> params) {
     Wrapper w = Tomcat.addServlet(context, name, servlet);
     w.setAsyncSupported(true);
+    params.forEach(w::addInitParameter);
     context.addServletMappingDecoded(pattern, name);
     return this;
   }
