@@ -67,6 +67,12 @@ final class Exchange implements RequestView, ResponseView {
   private String[] viewValues = new String[8];
   private int viewCount;
 
+  // proxying
+  /** Connection retries made so far (HAProxy's retry count, for {@code retries} and {@code option redispatch}). */
+  int connectRetries;
+  /** The response is generated here (no server answered): no persistence cookie goes on it. */
+  private boolean noServerResponse;
+
   // end of request
   /** Set when this exchange listens to the request's AsyncContext: then only the listener finishes it. */
   volatile boolean listening;
@@ -106,6 +112,8 @@ final class Exchange implements RequestView, ResponseView {
     viewCount = 0;
     listening = false;
     info = null;
+    connectRetries = 0;
+    noServerResponse = false;
     return g;
   }
 
@@ -235,6 +243,14 @@ final class Exchange implements RequestView, ResponseView {
     applied = false;
   }
 
+  /**
+   * The response about to be sent was not produced by a server (the proxy's own 502/503/504): it must
+   * carry no persistence cookie, as HAProxy's own error responses carry none.
+   */
+  void noServerResponse() {
+    noServerResponse = true;
+  }
+
   /** Whether the response headers were already computed and added. */
   boolean applied() {
     return applied;
@@ -252,6 +268,10 @@ final class Exchange implements RequestView, ResponseView {
     }
     applied = true;
     if (!watchResponse) {
+      return;
+    }
+    if (noServerResponse) {
+      dropServerCookies();
       return;
     }
     try {

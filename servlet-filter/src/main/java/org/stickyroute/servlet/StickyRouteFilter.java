@@ -292,6 +292,12 @@ public class StickyRouteFilter implements Filter {
     return d instanceof Decision ? (Decision) d : null;
   }
 
+  /** The filter's state of {@code request}, or {@code null} (for adapters in this package). */
+  static Exchange exchange(ServletRequest request) {
+    Object e = request.getAttribute(EXCHANGE_ATTRIBUTE);
+    return e instanceof Exchange ? (Exchange) e : null;
+  }
+
   /** The router a filter published in {@code context} under {@link #ROUTER_ATTRIBUTE}, or {@code null}. */
   public static Router router(ServletContext context) {
     Object r = context.getAttribute(ROUTER_ATTRIBUTE);
@@ -600,7 +606,7 @@ public class StickyRouteFilter implements Filter {
   private static final String UNAVAILABLE_BODY =
       "<html><body><h1>503 Service Unavailable</h1>\nNo server is available to handle this request.\n</body></html>\n";
 
-  private static void unavailable(HttpServletResponse resp, int status) throws IOException {
+  static void unavailable(HttpServletResponse resp, int status) throws IOException {
     if (resp.isCommitted()) {
       return;
     }

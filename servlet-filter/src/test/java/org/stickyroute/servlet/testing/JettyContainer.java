@@ -6,6 +6,7 @@ import jakarta.servlet.Servlet;
 import java.util.EnumSet;
 import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.FilterMapping;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -47,6 +48,21 @@ final class JettyContainer implements ServletContainer {
     h.setInitParameters(initParams);
     context.addFilter(h, pattern, EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR,
         DispatcherType.FORWARD));
+    return this;
+  }
+
+  @Override
+  public ServletContainer filterForServlet(String name, Filter filter, String servletName, Map<String, String> params) {
+    FilterHolder h = new FilterHolder(filter);
+    h.setName(name);
+    h.setAsyncSupported(true);
+    h.setInitParameters(params);
+    FilterMapping m = new FilterMapping();
+    m.setFilterName(name);
+    m.setServletName(servletName);
+    m.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR,
+        DispatcherType.FORWARD));
+    context.getServletHandler().addFilter(h, m);
     return this;
   }
 
