@@ -321,6 +321,11 @@ public class StickyRouteFilter implements Filter {
         router = Router.create(configFrom(config));
       }
       engine = new Engine(router, options);
+      if (owned) {
+        for (var w : router.config().warnings()) {
+          LOG.log(System.Logger.Level.WARNING, w.toString());
+        }
+      }
       if (owned && options.healthChecks()) {
         startChecks();
       }
@@ -331,10 +336,7 @@ public class StickyRouteFilter implements Filter {
     if (options.routerAttribute() != null) {
       context.setAttribute(options.routerAttribute(), router);
     }
-    for (var w : router.config().warnings()) {
-      LOG.log(System.Logger.Level.WARNING, w.toString());
-    }
-    LOG.log(System.Logger.Level.INFO, "stickyroute: routing through " + engine.entryPoint());
+    LOG.log(System.Logger.Level.DEBUG, "stickyroute: routing through " + engine.entryPoint());
   }
 
   private void startChecks() {
@@ -345,7 +347,7 @@ public class StickyRouteFilter implements Filter {
       }
       if (any) {
         checkers.add(HttpHealthChecker.start(b));
-        LOG.log(System.Logger.Level.INFO, "stickyroute: health checks started for backend " + b.name());
+        LOG.log(System.Logger.Level.DEBUG, "stickyroute: health checks started for backend " + b.name());
       }
     }
   }
