@@ -47,6 +47,8 @@ final class Exchange implements RequestView, ResponseView {
   private int cookieCount = -1;
 
   // behind a proxy (only filled when trusted proxies are configured)
+  /** Trusted proxies are configured and the request carries forwarded headers: it is always wrapped. */
+  boolean forwardedSeen;
   /** Hide X-Forwarded-* and Forwarded: they came from someone we do not trust. */
   boolean hideForwarded;
   /** The original scheme from a trusted X-Forwarded-Proto, or {@code null} for the container's. */
@@ -68,8 +70,6 @@ final class Exchange implements RequestView, ResponseView {
   private int viewCount;
 
   // proxying
-  /** Connection retries made so far (HAProxy's retry count, for {@code retries} and {@code option redispatch}). */
-  int connectRetries;
   /** The response is generated here (no server answered): no persistence cookie goes on it. */
   private boolean noServerResponse;
 
@@ -103,6 +103,7 @@ final class Exchange implements RequestView, ResponseView {
     target.set(req.getRequestURI(), req.getQueryString());
     cookieCount = -1;
     hideForwarded = false;
+    forwardedSeen = false;
     forwardedScheme = null;
     forwardedFor = null;
     secure = req.isSecure();
@@ -112,7 +113,6 @@ final class Exchange implements RequestView, ResponseView {
     viewCount = 0;
     listening = false;
     info = null;
-    connectRetries = 0;
     noServerResponse = false;
     return g;
   }

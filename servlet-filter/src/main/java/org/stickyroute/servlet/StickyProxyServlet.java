@@ -76,7 +76,9 @@ public class StickyProxyServlet extends ProxyServlet {
       "<html><body><h1>503 Service Unavailable</h1>\nNo server is available to handle this request.\n</body></html>\n";
   private static final long DEFAULT_CONNECT_TIMEOUT = 5000;
 
+  private static final String RETRIES_ATTRIBUTE = "org.stickyroute.proxy.retries";
   private transient ServletConfig withDefaults;
+  private transient volatile Router router;
 
   /** A proxy servlet for the decisions of a {@link StickyRouteFilter} mapped in front of it. */
   public StickyProxyServlet() {}
@@ -156,9 +158,21 @@ public class StickyProxyServlet extends ProxyServlet {
     return client;
   }
 
+  /**
+   * The filter's router, from the {@code ServletContext} attribute named by init-param {@code
+   * router-attribute} (default {@link StickyRouteFilter#ROUTER_ATTRIBUTE}); redispatch needs it.
+   */
   private Router router() {
-    ServletContext ctx = getServletContext();
-    return ctx == null ? null : StickyRouteFilter.router(ctx);
+    Router r = router;
+    if (r == null) {
+      ServletContext ctx = getServletContext();
+      String name = getInitParameter("router-attribute");
+      Object o = ctx == null ? null : ctx.getAttribute(name == null ? StickyRouteFilter.ROUTER_ATTRIBUTE : name);
+      if (o instanceof Router found) {
+        router = r = found;
+      }
+    }
+    return r;
   }
 
   // -------------------------------------------------------------------------------------------- target
@@ -300,11 +314,14 @@ public class StickyProxyServlet extends ProxyServlet {
   protected void onProxyResponseFailure(
       HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse, Throwable failure) {
     Exchange ex = StickyRouteFilter.exchange(clientRequest);
-    if (ex != null && connectFailure(failure) && !proxyResponse.isCommitted()) {
-      if (retry(clientRequest, proxyResponse, ex)) {
+    Decision d = StickyRouteFilter.decision(clientRequest);
+    if (d != null && connectFailure(failure) && !proxyResponse.isCommitted()) {
+      if (retry(clientRequest, proxyResponse, d)) {
         return;
       }
-      ex.noServerResponse();
+      if (ex != null) {
+        ex.noServerResponse();
+      }
       try {
         StickyRouteFilter.unavailable(proxyResponse, 503);
       } catch (IOException e) {
@@ -342,20 +359,26 @@ public class StickyProxyServlet extends ProxyServlet {
    * One more connection attempt, as HAProxy's {@code back_handle_st_cer}: returns false when {@code retries}
    * are exhausted or a redispatch found no server.
    */
-  private boolean retry(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Exchange ex) {
-    Decision d = ex.decision;
+  private boolean retry(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Decision d) {
     if (!d.ok() || d.backend() == null) {
       return false;
     }
     BackendConfig bc = d.backend().config();
-    int retry = ++ex.connectRetries;
+    Object done = clientRequest.getAttribute(RETRIES_ATTRIBUTE);
+    int retry = (done instanceof Integer n ? n : 0) + 1;
+    clientRequest.setAttribute(RETRIES_ATTRIBUTE, retry);
     if (retry > bc.retries()) {
       return false;
     }
     int failed = d.server();
     boolean moved = false;
     if (redispatchNow(d, bc, retry)) {
-      int s = ex.engine.router.redispatch(d);
+      Router r = router();
+      if (r == null) {
+        log("stickyroute proxy: no router in the ServletContext: cannot redispatch");
+        return false;
+      }
+      int s = r.redispatch(d);
       if (s < 0) {
         return false;
       }

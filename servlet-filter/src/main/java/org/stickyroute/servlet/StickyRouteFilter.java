@@ -102,7 +102,6 @@ public class StickyRouteFilter implements Filter {
   /** Default {@code ServletContext} attribute holding the filter's {@link Router}. */
   public static final String ROUTER_ATTRIBUTE = "org.stickyroute.router";
 
-  private static final String EXCHANGE_ATTRIBUTE = "org.stickyroute.servlet.exchange";
   private static final System.Logger LOG = System.getLogger(StickyRouteFilter.class.getName());
 
   /** Whether the {@code Secure} attribute goes on the persistence cookie. */
@@ -292,10 +291,28 @@ public class StickyRouteFilter implements Filter {
     return d instanceof Decision ? (Decision) d : null;
   }
 
-  /** The filter's state of {@code request}, or {@code null} (for adapters in this package). */
+  /**
+   * The filter's state of {@code request} when the filter wrapped it (found through the wrapper chain), or
+   * {@code null}: an unwrapped request has no cookie to strip, no forwarded header, and no watched response.
+   */
   static Exchange exchange(ServletRequest request) {
-    Object e = request.getAttribute(EXCHANGE_ATTRIBUTE);
-    return e instanceof Exchange ? (Exchange) e : null;
+    for (ServletRequest r = request; r != null; ) {
+      if (r instanceof StickyRequest s) {
+        return s.exchange();
+      }
+      r = r instanceof jakarta.servlet.ServletRequestWrapper w ? w.getRequest() : null;
+    }
+    return null;
+  }
+
+  private static Exchange exchange(ServletResponse response) {
+    for (ServletResponse r = response; r != null; ) {
+      if (r instanceof StickyResponse s) {
+        return s.exchange();
+      }
+      r = r instanceof jakarta.servlet.ServletResponseWrapper w ? w.getResponse() : null;
+    }
+    return null;
   }
 
   /** The router a filter published in {@code context} under {@link #ROUTER_ATTRIBUTE}, or {@code null}. */
@@ -453,9 +470,16 @@ public class StickyRouteFilter implements Filter {
       chain.doFilter(request, response);
       return;
     }
-    Object existing = req.getAttribute(EXCHANGE_ATTRIBUTE);
-    if (existing instanceof Exchange ex) {
-      redispatch(ex, req, resp, chain);
+    if (req.getAttribute(DECISION_ATTRIBUTE) != null) {
+      Exchange ex = exchange(req);
+      if (ex == null) {
+        ex = exchange(resp);
+      }
+      if (ex != null) {
+        redispatch(ex, req, resp, chain);
+      } else {
+        chain.doFilter(req, resp); // routed, nothing to wrap: the REQUEST dispatch's listener ends it
+      }
       return;
     }
     Engine e = engine;
@@ -481,7 +505,6 @@ public class StickyRouteFilter implements Filter {
     }
     ex.info = e.info(d.backend());
     req.setAttribute(DECISION_ATTRIBUTE, d);
-    req.setAttribute(EXCHANGE_ATTRIBUTE, ex);
     try {
       if (!d.ok() && e.options.unavailable() == Unavailable.RESPOND) {
         unavailable(resp, d.status());
@@ -500,8 +523,7 @@ public class StickyRouteFilter implements Filter {
   }
 
   private static boolean needsRequestWrapper(Exchange ex) {
-    return ex.watchResponse || ex.cookiesChanged() || ex.hideForwarded || ex.forwardedScheme != null
-        || ex.forwardedFor != null;
+    return ex.watchResponse || ex.cookiesChanged() || ex.forwardedSeen;
   }
 
   /** The end of the REQUEST dispatch: finish now, or when the async request ends. */
@@ -519,7 +541,6 @@ public class StickyRouteFilter implements Filter {
       }
     }
     req.removeAttribute(DECISION_ATTRIBUTE);
-    req.removeAttribute(EXCHANGE_ATTRIBUTE);
     ex.finish(generation);
   }
 
@@ -558,6 +579,7 @@ public class StickyRouteFilter implements Filter {
     if (!any) {
       return;
     }
+    ex.forwardedSeen = true;
     if (!trusted.trusts(req.getRemoteAddr())) {
       ex.hideForwarded = true;
       return;

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Filter overhead under a bounded loopback load: the same Jetty 12 serving a trivial servlet, without and
+# with StickyRouteFilter in front (FilterOverheadServer in the test tree), measured with wrk, alternating
+# A/B/A/B so that background load hits both sides alike. Not part of `mvn verify`.
+#
+#   servlet-filter/perf/filter-overhead.sh [DURATION_SECONDS=15] [ROUNDS=2]
+#
+# Env: THREADS (wrk -t, 2), CONNECTIONS (wrk -c, 64), PATHS (space-separated request-targets to measure,
+# default "/project/123/compile /login"; /login is sent with a valid SERVERID cookie, so the filter wraps the
+# request and response), HEAP (-Xmx of each server, 512m). Check `uptime` first: measure on a quiet machine.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DURATION=${1:-15}
+ROUNDS=${2:-2}
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-64}
+PATHS=${PATHS:-"/project/123/compile /login"}
+HEAP=${HEAP:-512m}
+PORT_A=${PORT_A:-18181}
+PORT_B=${PORT_B:-18182}
+command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)" >&2; exit 1; }
+
+echo "== building the test classpath"
+CP_FILE=$(pwd)/servlet-filter/target/perf.classpath
+mvn -B -ntp -q -DskipTests test-compile dependency:build-classpath -pl servlet-filter -am \
+  -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test >/dev/null
+CP="servlet-filter/target/test-classes:servlet-filter/target/classes:core/target/classes:$(cat "$CP_FILE")"
+
+pids=()
+cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+start() { # port, extra args
+  java -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseParallelGC -cp "$CP" org.stickyroute.servlet.perf.FilterOverheadServer --port "$1" "${@:2}" \
+    > "servlet-filter/target/perf-$1.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do grep -q ready "servlet-filter/target/perf-$1.log" 2>/dev/null && return; sleep 0.1; done
+  echo "server on $1 did not start" >&2; cat "servlet-filter/target/perf-$1.log" >&2; exit 1
+}
+start "$PORT_A"
+start "$PORT_B" --filter
+
+run() { # port path seconds -> "rps p50 p99"
+  local hdr=()
+  [ "$2" = "/login" ] && hdr=(-H "Cookie: SERVERID=s2; lang=en")
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3"s --latency "${hdr[@]}" "http://127.0.0.1:$1$2" > servlet-filter/target/perf-wrk.txt
+  local rps p50 p99
+  rps=$(awk '/Requests\/sec/ {print $2}' servlet-filter/target/perf-wrk.txt)
+  p50=$(awk '$1=="50%" {print $2}' servlet-filter/target/perf-wrk.txt)
+  p99=$(awk '$1=="99%" {print $2}' servlet-filter/target/perf-wrk.txt)
+  if grep -q "Non-2xx" servlet-filter/target/perf-wrk.txt; then echo "non-2xx answers:" >&2; cat servlet-filter/target/perf-wrk.txt >&2; exit 1; fi
+  echo "$rps $p50 $p99"
+}
+
+echo "== load before: $(uptime)"
+echo "== warm-up (JIT), 5 s per side and path"
+for path in $PATHS; do run "$PORT_A" "$path" 5 >/dev/null; run "$PORT_B" "$path" 5 >/dev/null; done
+
+printf "\n%-22s %-8s %12s %10s %10s\n" "path" "filter" "req/s" "p50" "p99"
+for path in $PATHS; do
+  sum_a=0; sum_b=0
+  for r in $(seq "$ROUNDS"); do
+    read -r rps p50 p99 <<<"$(run "$PORT_A" "$path" "$DURATION")"
+    printf "%-22s %-8s %12s %10s %10s\n" "$path" "without" "$rps" "$p50" "$p99"; sum_a=$(echo "$sum_a + $rps" | bc -l)
+    read -r rps p50 p99 <<<"$(run "$PORT_B" "$path" "$DURATION")"
+    printf "%-22s %-8s %12s %10s %10s\n" "$path" "with" "$rps" "$p50" "$p99"; sum_b=$(echo "$sum_b + $rps" | bc -l)
+  done
+  printf "%-22s ratio with/without (mean of %d rounds): %.3f\n\n" "$path" "$ROUNDS" "$(echo "$sum_b / $sum_a" | bc -l)"
+done
+echo "== load after: $(uptime)"
