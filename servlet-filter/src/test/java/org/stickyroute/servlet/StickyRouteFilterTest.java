@@ -310,6 +310,7 @@ class StickyRouteFilterTest {
   void asyncTimeoutReleasesTheLease() {
     HttpResponse<String> r = get(port, "/login?mode=async-timeout");
     assertTrue(r.statusCode() >= 500, "timed out: " + r.statusCode());
+    assertTrue(setCookies(r).isEmpty(), "a page the container made itself carries no persistence cookie");
     HttpResponse<String> plain = get(port, "/project/5/x?mode=async-timeout");
     assertTrue(plain.statusCode() >= 500, "timed out: " + plain.statusCode());
   }
