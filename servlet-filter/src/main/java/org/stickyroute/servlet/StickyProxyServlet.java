@@ -264,9 +264,12 @@ public class StickyProxyServlet extends ProxyServlet {
   @Override
   protected void onServerResponseHeaders(
       HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse) {
-    Set<String> connection = new HashSet<>();
+    Set<String> connection = Set.of();
     for (HttpField f : serverResponse.getHeaders()) {
       if (f.getHeader() == HttpHeader.CONNECTION) {
+        if (connection.isEmpty()) {
+          connection = new HashSet<>();
+        }
         for (String token : f.getValueList()) {
           connection.add(token.trim().toLowerCase(Locale.ROOT));
         }
