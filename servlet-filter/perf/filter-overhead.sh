@@ -8,6 +8,8 @@
 # Env: THREADS (wrk -t, 2), CONNECTIONS (wrk -c, 64), PATHS (space-separated request-targets to measure,
 # default "/project/123/compile /login"; /login is sent with a valid SERVERID cookie, so the filter wraps the
 # request and response), HEAP (-Xmx of each server, 512m). Check `uptime` first: measure on a quiet machine.
+# Besides wrk's throughput and latency it reports each server's CPU time per request (user+system time of
+# the server process over the run / requests served), which other load on the machine disturbs far less.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${1:-15}
@@ -37,33 +39,44 @@ start() { # port, extra args
   echo "server on $1 did not start" >&2; cat "servlet-filter/target/perf-$1.log" >&2; exit 1
 }
 start "$PORT_A"
-start "$PORT_B" --filter
+PID_A=${pids[0]}
+start "$PORT_B" ${B_MODE:---filter}
+PID_B=${pids[1]}
+TICK=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-run() { # port path seconds -> "rps p50 p99"
+run() { # port pid path seconds -> "rps p50 p99 cpu-us-per-request"
   local hdr=()
-  [ "$2" = "/login" ] && hdr=(-H "Cookie: SERVERID=s2; lang=en")
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3"s --latency "${hdr[@]}" "http://127.0.0.1:$1$2" > servlet-filter/target/perf-wrk.txt
-  local rps p50 p99
+  [ "$3" = "/login" ] && hdr=(-H "Cookie: SERVERID=s2; lang=en")
+  local t0; t0=$(cpu_ticks "$2")
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$4"s --latency "${hdr[@]}" "http://127.0.0.1:$1$3" > servlet-filter/target/perf-wrk.txt
+  local t1; t1=$(cpu_ticks "$2")
+  local rps p50 p99 reqs
   rps=$(awk '/Requests\/sec/ {print $2}' servlet-filter/target/perf-wrk.txt)
   p50=$(awk '$1=="50%" {print $2}' servlet-filter/target/perf-wrk.txt)
   p99=$(awk '$1=="99%" {print $2}' servlet-filter/target/perf-wrk.txt)
+  reqs=$(awk '/requests in/ {print $1}' servlet-filter/target/perf-wrk.txt)
   if grep -q "Non-2xx" servlet-filter/target/perf-wrk.txt; then echo "non-2xx answers:" >&2; cat servlet-filter/target/perf-wrk.txt >&2; exit 1; fi
-  echo "$rps $p50 $p99"
+  echo "$rps $p50 $p99 $(echo "($t1 - $t0) * 1000000 / $TICK / $reqs" | bc -l | xargs printf '%.1f')"
 }
 
 echo "== load before: $(uptime)"
 echo "== warm-up (JIT), 5 s per side and path"
-for path in $PATHS; do run "$PORT_A" "$path" 5 >/dev/null; run "$PORT_B" "$path" 5 >/dev/null; done
+for path in $PATHS; do run "$PORT_A" "$PID_A" "$path" 5 >/dev/null; run "$PORT_B" "$PID_B" "$path" 5 >/dev/null; done
 
-printf "\n%-22s %-8s %12s %10s %10s\n" "path" "filter" "req/s" "p50" "p99"
+# server CPU per request (user+system time of the server process / requests): less sensitive to other load
+printf "\n%-22s %-8s %12s %10s %10s %14s\n" "path" "filter" "req/s" "p50" "p99" "server CPU/req"
 for path in $PATHS; do
-  sum_a=0; sum_b=0
+  sum_a=0; sum_b=0; cpu_a=0; cpu_b=0
   for r in $(seq "$ROUNDS"); do
-    read -r rps p50 p99 <<<"$(run "$PORT_A" "$path" "$DURATION")"
-    printf "%-22s %-8s %12s %10s %10s\n" "$path" "without" "$rps" "$p50" "$p99"; sum_a=$(echo "$sum_a + $rps" | bc -l)
-    read -r rps p50 p99 <<<"$(run "$PORT_B" "$path" "$DURATION")"
-    printf "%-22s %-8s %12s %10s %10s\n" "$path" "with" "$rps" "$p50" "$p99"; sum_b=$(echo "$sum_b + $rps" | bc -l)
+    read -r rps p50 p99 cpu <<<"$(run "$PORT_A" "$PID_A" "$path" "$DURATION")"
+    printf "%-22s %-8s %12s %10s %10s %11s us\n" "$path" "without" "$rps" "$p50" "$p99" "$cpu"
+    sum_a=$(echo "$sum_a + $rps" | bc -l); cpu_a=$(echo "$cpu_a + $cpu" | bc -l)
+    read -r rps p50 p99 cpu <<<"$(run "$PORT_B" "$PID_B" "$path" "$DURATION")"
+    printf "%-22s %-8s %12s %10s %10s %11s us\n" "$path" "with" "$rps" "$p50" "$p99" "$cpu"
+    sum_b=$(echo "$sum_b + $rps" | bc -l); cpu_b=$(echo "$cpu_b + $cpu" | bc -l)
   done
-  printf "%-22s ratio with/without (mean of %d rounds): %.3f\n\n" "$path" "$ROUNDS" "$(echo "$sum_b / $sum_a" | bc -l)"
+  printf "%-22s throughput with/without (mean of %d rounds): %.3f; server CPU per request with/without: %.3f\n\n" \
+    "$path" "$ROUNDS" "$(echo "$sum_b / $sum_a" | bc -l)" "$(echo "$cpu_b / $cpu_a" | bc -l)"
 done
 echo "== load after: $(uptime)"

@@ -124,9 +124,14 @@ final class Exchange implements RequestView, ResponseView {
     return method;
   }
 
+  /**
+   * The raw request-target: the container's {@code getRequestURI()} string itself when there is no query
+   * (the common case; a plain {@code String} keeps the hashing loops' call sites simple), else a view over
+   * the URI, {@code ?} and the query, without copying.
+   */
   @Override
   public CharSequence target() {
-    return target;
+    return target.query == null ? target.uri : target;
   }
 
   @Override

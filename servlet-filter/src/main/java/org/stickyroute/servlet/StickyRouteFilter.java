@@ -505,6 +505,7 @@ public class StickyRouteFilter implements Filter {
     }
     ex.info = e.info(d.backend());
     req.setAttribute(DECISION_ATTRIBUTE, d);
+    Boolean async = null;
     try {
       if (!d.ok() && e.options.unavailable() == Unavailable.RESPOND) {
         unavailable(resp, d.status());
@@ -514,11 +515,12 @@ public class StickyRouteFilter implements Filter {
       HttpServletResponse out = ex.watchResponse ? new StickyResponse(resp, ex) : resp;
       HttpServletRequest in = needsRequestWrapper(ex) ? new StickyRequest(req, out, ex) : req;
       chain.doFilter(in, out);
-      if (!ex.listening && !req.isAsyncStarted() && out instanceof StickyResponse s) {
+      async = req.isAsyncStarted();
+      if (!ex.listening && !async && out instanceof StickyResponse s) {
         s.beforeCommit(0);
       }
     } finally {
-      end(ex, generation, req);
+      end(ex, generation, req, async == null ? req.isAsyncStarted() : async);
     }
   }
 
@@ -527,11 +529,11 @@ public class StickyRouteFilter implements Filter {
   }
 
   /** The end of the REQUEST dispatch: finish now, or when the async request ends. */
-  private static void end(Exchange ex, long generation, HttpServletRequest req) {
+  private static void end(Exchange ex, long generation, HttpServletRequest req, boolean asyncStarted) {
     if (ex.listening) {
       return;
     }
-    if (req.isAsyncStarted()) {
+    if (asyncStarted) {
       try {
         req.getAsyncContext().addListener(ex.endListener());
         ex.listening = true;
