@@ -279,6 +279,9 @@ final class Exchange implements RequestView, ResponseView {
       dropServerCookies();
       return;
     }
+    if (serverCookieCount == 0 && !engine.router.wantsSetCookie(decision)) {
+      return; // the usual direct request: nothing to add, nothing of the server's to change
+    }
     try {
       viewCount = 0;
       viewStatus = status > 0 ? status : out.getStatus();
