@@ -21,7 +21,7 @@ import org.stickyroute.servlet.StickyRouteFilter;
 /**
  * One side of the filter-overhead measurement ({@code servlet-filter/perf/filter-overhead.sh}): Jetty 12
  * (ee10) on 127.0.0.1 serving a trivial servlet (a 2-byte body), with or without {@link StickyRouteFilter}
- * in front. Everything else is identical. Not a test; run it with {@code --port P [--filter | --noop-filter]}.
+ * in front. Everything else is identical. Not a test; run it with {@code --port P [--filter | --noop-filter | --wrap-filter]}.
  *
  * <p>The filter routes with {@link #CONFIG}: {@code /project/...} goes to a {@code balance uri depth 2}
  * backend (no cookie: no wrappers), everything else to {@code roundrobin} with {@code cookie SERVERID
@@ -51,17 +51,19 @@ public final class FilterOverheadServer {
 
   private FilterOverheadServer() {}
 
-  /** {@code --port P [--filter | --noop-filter]}. */
+  /** {@code --port P [--filter | --noop-filter | --wrap-filter]}. */
   public static void main(String[] args) throws Exception {
     int port = 0;
     boolean filter = false;
     boolean noop = false;
+    boolean wrap = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--port" -> port = Integer.parseInt(args[++i]);
         case "--filter" -> filter = true;
         case "--noop-filter" -> noop = true;
-        default -> throw new IllegalArgumentException("usage: --port P [--filter | --noop-filter]");
+        case "--wrap-filter" -> wrap = true;
+        default -> throw new IllegalArgumentException("usage: --port P [--filter | --noop-filter | --wrap-filter]");
       }
     }
     Server server = new Server();
@@ -79,6 +81,13 @@ public final class FilterOverheadServer {
       FilterHolder h = new FilterHolder(new StickyRouteFilter(router, StickyRouteFilter.Options.defaults()));
       h.setAsyncSupported(true);
       context.addFilter(h, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR));
+    } else if (wrap) {
+      // Jetty's cost of a filter that wraps request and response (what the cookie path needs), doing nothing else
+      FilterHolder h = new FilterHolder((jakarta.servlet.Filter) (rq, rs, chain) -> chain.doFilter(
+          new jakarta.servlet.http.HttpServletRequestWrapper((jakarta.servlet.http.HttpServletRequest) rq),
+          new jakarta.servlet.http.HttpServletResponseWrapper((jakarta.servlet.http.HttpServletResponse) rs)));
+      h.setAsyncSupported(true);
+      context.addFilter(h, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR));
     } else if (noop) {
       // Jetty's own cost of having a filter at all, for comparison
       FilterHolder h = new FilterHolder((jakarta.servlet.Filter) (rq, rs, chain) -> chain.doFilter(rq, rs));
@@ -90,7 +99,7 @@ public final class FilterOverheadServer {
     context.addServlet(s, "/*");
     server.setHandler(context);
     server.start();
-    System.out.println("ready " + (filter ? "with" : noop ? "with a no-op" : "without") + " filter on 127.0.0.1:" + connector.getLocalPort());
+    System.out.println("ready " + (filter ? "with" : noop ? "with a no-op" : wrap ? "with a wrapping no-op" : "without") + " filter on 127.0.0.1:" + connector.getLocalPort());
     server.join();
   }
 
