@@ -5,7 +5,7 @@
 # Jetty's own cost of having a (no-op) filter instead, B_MODE=--wrap-filter that of a no-op filter that
 # wraps request and response (as the filter must for a backend with an insert/indirect cookie).
 #
-#   servlet-filter/perf/filter-overhead.sh [DURATION_SECONDS=15] [ROUNDS=4]
+#   servlet-filter/perf/filter-overhead.sh [DURATION_SECONDS=15] [ROUNDS=6]
 #
 # Env: THREADS (wrk -t, 2), CONNECTIONS (wrk -c, 64), PATHS (space-separated request-targets to measure,
 # default "/project/123/compile /login"; /login is sent with a valid SERVERID cookie, so the filter wraps the
@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${1:-15}
-ROUNDS=${2:-4}
+ROUNDS=${2:-6}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
 PATHS=${PATHS:-"/project/123/compile /login"}
@@ -66,26 +66,30 @@ echo "== load before: $(uptime)"
 echo "== warm-up (JIT), 5 s per side and path"
 for path in $PATHS; do run "$PORT_A" "$PID_A" "$path" 5 >/dev/null; run "$PORT_B" "$PID_B" "$path" 5 >/dev/null; done
 
-# server CPU per request (user+system time of the server process / requests): less sensitive to other load
-printf "\n%-22s %-8s %12s %10s %10s %14s\n" "path" "filter" "req/s" "p50" "p99" "server CPU/req"
+# Every round measures both sides back to back (A B, then B A); the ratio of each pair is little affected by
+# load that changes over minutes, and the median over the rounds drops the pairs that other work disturbed.
+median() { sort -g | awk '{v[NR]=$1} END {if (NR%2) print v[(NR+1)/2]; else printf "%.4f\n", (v[NR/2]+v[NR/2+1])/2}'; }
+printf "\n%-22s %5s %-8s %12s %10s %10s %14s\n" "path" "round" "filter" "req/s" "p50" "p99" "server CPU/req"
 for path in $PATHS; do
-  sum_a=0; sum_b=0; cpu_a=0; cpu_b=0
+  : > servlet-filter/target/perf-pairs.txt
   for r in $(seq "$ROUNDS"); do
-    # A B, then B A: a load that rises or falls during the run hits both sides alike
     if [ $((r % 2)) = 1 ]; then order="A B"; else order="B A"; fi
     for side in $order; do
       if [ "$side" = A ]; then
-        read -r rps p50 p99 cpu <<<"$(run "$PORT_A" "$PID_A" "$path" "$DURATION")"
-        printf "%-22s %-8s %12s %10s %10s %11s us\n" "$path" "without" "$rps" "$p50" "$p99" "$cpu"
-        sum_a=$(echo "$sum_a + $rps" | bc -l); cpu_a=$(echo "$cpu_a + $cpu" | bc -l)
+        read -r rps_a p50 p99 cpu_a <<<"$(run "$PORT_A" "$PID_A" "$path" "$DURATION")"
+        printf "%-22s %5s %-8s %12s %10s %10s %11s us\n" "$path" "$r" "without" "$rps_a" "$p50" "$p99" "$cpu_a"
       else
-        read -r rps p50 p99 cpu <<<"$(run "$PORT_B" "$PID_B" "$path" "$DURATION")"
-        printf "%-22s %-8s %12s %10s %10s %11s us\n" "$path" "with" "$rps" "$p50" "$p99" "$cpu"
-        sum_b=$(echo "$sum_b + $rps" | bc -l); cpu_b=$(echo "$cpu_b + $cpu" | bc -l)
+        read -r rps_b p50 p99 cpu_b <<<"$(run "$PORT_B" "$PID_B" "$path" "$DURATION")"
+        printf "%-22s %5s %-8s %12s %10s %10s %11s us\n" "$path" "$r" "with" "$rps_b" "$p50" "$p99" "$cpu_b"
       fi
     done
+    echo "$rps_a $rps_b $cpu_a $cpu_b" >> servlet-filter/target/perf-pairs.txt
   done
-  printf "%-22s throughput with/without (mean of %d rounds): %.3f; server CPU per request with/without: %.3f\n\n" \
-    "$path" "$ROUNDS" "$(echo "$sum_b / $sum_a" | bc -l)" "$(echo "$cpu_b / $cpu_a" | bc -l)"
+  tput_ratio=$(awk '{printf "%.4f\n", $2/$1}' servlet-filter/target/perf-pairs.txt | median)
+  cpu_ratio=$(awk '{printf "%.4f\n", $4/$3}' servlet-filter/target/perf-pairs.txt | median)
+  med_a=$(awk '{print $1}' servlet-filter/target/perf-pairs.txt | median)
+  med_b=$(awk '{print $2}' servlet-filter/target/perf-pairs.txt | median)
+  printf "%-22s median req/s without %s, with %s; median of %d paired ratios: throughput %s, server CPU/req %s\n\n" \
+    "$path" "$med_a" "$med_b" "$ROUNDS" "$tput_ratio" "$cpu_ratio"
 done
 echo "== load after: $(uptime)"
