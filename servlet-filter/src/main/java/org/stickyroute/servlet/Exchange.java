@@ -256,6 +256,19 @@ final class Exchange implements RequestView, ResponseView {
     noServerResponse = true;
   }
 
+  /**
+   * Whether the response needs nothing from the filter: no cookie to insert or refresh and no server
+   * {@code Set-Cookie} of the persistence cookie to change (the usual direct request).
+   */
+  boolean nothingToAdd() {
+    return serverCookieCount == 0 && !noServerResponse && !engine.router.wantsSetCookie(decision);
+  }
+
+  /** Marks the response as handled without adding anything. */
+  void skipResponse() {
+    applied = true;
+  }
+
   /** Whether the response headers were already computed and added. */
   boolean applied() {
     return applied;
@@ -279,8 +292,8 @@ final class Exchange implements RequestView, ResponseView {
       dropServerCookies();
       return;
     }
-    if (serverCookieCount == 0 && !engine.router.wantsSetCookie(decision)) {
-      return; // the usual direct request: nothing to add, nothing of the server's to change
+    if (nothingToAdd()) {
+      return;
     }
     try {
       viewCount = 0;

@@ -10,12 +10,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 final class ExchangePool {
   private static final int PROBES = 4;
+  /** Slots are 16 references apart (64 bytes or more), so threads working on neighbouring slots do not share a cache line. */
+  private static final int STRIDE = 16;
   private final AtomicReferenceArray<Exchange> slots;
   private final int mask;
 
   ExchangePool(int capacity) {
     int n = Integer.highestOneBit(Math.max(4, capacity) - 1) << 1;
-    slots = new AtomicReferenceArray<>(n);
+    slots = new AtomicReferenceArray<>(n * STRIDE);
     mask = n - 1;
   }
 
@@ -35,7 +37,7 @@ final class ExchangePool {
   Exchange take() {
     int h = home();
     for (int i = 0; i < PROBES; i++) {
-      int k = (h + i) & mask;
+      int k = ((h + i) & mask) * STRIDE;
       Exchange e = slots.get(k);
       if (e != null && slots.compareAndSet(k, e, null)) {
         return e;
@@ -48,7 +50,7 @@ final class ExchangePool {
   void give(Exchange e) {
     int h = home();
     for (int i = 0; i < PROBES; i++) {
-      int k = (h + i) & mask;
+      int k = ((h + i) & mask) * STRIDE;
       if (slots.get(k) == null && slots.compareAndSet(k, null, e)) {
         return;
       }

@@ -43,7 +43,14 @@ final class StickyResponse extends HttpServletResponseWrapper {
 
   /** Adds the persistence headers now unless already done; {@code status} 0 = the response's current one. */
   void beforeCommit(int status) {
-    if (ex.current(generation) && !ex.applied() && !container().isCommitted()) {
+    if (ex.applied() || !ex.current(generation)) {
+      return;
+    }
+    if (ex.nothingToAdd()) {
+      ex.skipResponse(); // the usual direct request: no need to ask the container anything
+      return;
+    }
+    if (!container().isCommitted()) {
       ex.beforeCommit(container(), status);
     }
   }
