@@ -17,10 +17,34 @@ import java.util.List;
 public final class TrustedProxies {
   private final byte[][] networks;
   private final int[] prefixes;
+  // IPv4 blocks again as (network, mask) ints: the request path checks them without allocating
+  private final int[] v4Networks;
+  private final int[] v4Masks;
 
   private TrustedProxies(byte[][] networks, int[] prefixes) {
     this.networks = networks;
     this.prefixes = prefixes;
+    int n = 0;
+    for (byte[] net : networks) {
+      if (net.length == 4) {
+        n++;
+      }
+    }
+    v4Networks = new int[n];
+    v4Masks = new int[n];
+    int k = 0;
+    for (int i = 0; i < networks.length; i++) {
+      if (networks[i].length == 4) {
+        int mask = prefixes[i] == 0 ? 0 : -1 << (32 - prefixes[i]);
+        v4Masks[k] = mask;
+        v4Networks[k] = toInt(networks[i]) & mask;
+        k++;
+      }
+    }
+  }
+
+  private static int toInt(byte[] a) {
+    return (a[0] & 0xFF) << 24 | (a[1] & 0xFF) << 16 | (a[2] & 0xFF) << 8 | (a[3] & 0xFF);
   }
 
   /** Trusts nobody: forwarded headers are always ignored. */
@@ -70,10 +94,27 @@ public final class TrustedProxies {
     return networks.length == 0;
   }
 
-  /** Whether {@code address} (a literal IP as {@code getRemoteAddr()} returns it) is a trusted proxy. */
+  /**
+   * Whether {@code address} (a literal IP as {@code getRemoteAddr()} returns it) is a trusted proxy. An IPv4
+   * address is checked without allocating; IPv6 addresses are parsed by {@link InetAddress} (literals only,
+   * never a DNS lookup).
+   */
   public boolean trusts(String address) {
     if (networks.length == 0 || address == null) {
       return false;
+    }
+    long v4 = ipv4(address);
+    if (v4 >= 0) {
+      int a = (int) v4;
+      for (int i = 0; i < v4Networks.length; i++) {
+        if ((a & v4Masks[i]) == v4Networks[i]) {
+          return true;
+        }
+      }
+      return false;
+    }
+    if (address.indexOf(':') < 0) {
+      return false; // neither a dotted quad nor IPv6: a host name or garbage, never looked up
     }
     byte[] a = literal(address);
     if (a == null) {
@@ -103,6 +144,49 @@ public final class TrustedProxies {
     }
     int mask = (0xFF << (8 - rest)) & 0xFF;
     return (net[full] & mask) == (a[full] & mask);
+  }
+
+  /**
+   * A dotted-quad IPv4 literal ({@code 0-255} four times, surrounding spaces allowed) as an unsigned 32-bit
+   * value, or -1 when {@code s} is not one. Allocation-free.
+   */
+  static long ipv4(CharSequence s) {
+    int from = 0;
+    int to = s.length();
+    while (from < to && s.charAt(from) == ' ') {
+      from++;
+    }
+    while (to > from && s.charAt(to - 1) == ' ') {
+      to--;
+    }
+    long value = 0;
+    int parts = 0;
+    int part = -1;
+    int digits = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') {
+        if (digits == 3) {
+          return -1;
+        }
+        part = (part < 0 ? 0 : part * 10) + (c - '0');
+        digits++;
+      } else if (c == '.') {
+        if (part < 0 || part > 255 || parts == 3) {
+          return -1;
+        }
+        value = value << 8 | part;
+        parts++;
+        part = -1;
+        digits = 0;
+      } else {
+        return -1;
+      }
+    }
+    if (part < 0 || part > 255 || parts != 3) {
+      return -1;
+    }
+    return value << 8 | part;
   }
 
   /** The bytes of a literal IPv4/IPv6 address (brackets allowed), or {@code null}; never resolves names. */

@@ -34,6 +34,21 @@ class TrustedProxiesTest {
   }
 
   @Test
+  void ipv4LiteralsAreParsedWithoutAllocatingAndStrictly() {
+    assertTrue(TrustedProxies.ipv4("10.1.2.3") == 0x0A010203L);
+    assertTrue(TrustedProxies.ipv4(" 255.255.255.255 ") == 0xFFFFFFFFL);
+    for (String bad : new String[] {"256.1.1.1", "1.2.3", "1.2.3.4.5", "1..2.3", "1.2.3.", ".1.2.3", "1.2.3.4x", "",
+        "1234.1.1.1", "::1", "a.b.c.d"}) {
+      assertTrue(TrustedProxies.ipv4(bad) == -1, bad);
+    }
+    TrustedProxies t = TrustedProxies.parse("10.0.0.0/8, 192.168.1.7");
+    assertTrue(t.trusts("10.200.3.4"));
+    assertTrue(t.trusts("192.168.1.7"));
+    assertFalse(t.trusts("192.168.1.8"));
+    assertFalse(t.trusts("11.0.0.1"));
+  }
+
+  @Test
   void badEntriesFailAtConfiguration() {
     assertThrows(IllegalArgumentException.class, () -> TrustedProxies.parse("proxy.example.com"));
     assertThrows(IllegalArgumentException.class, () -> TrustedProxies.parse("10.0.0.0/33"));

@@ -6,8 +6,11 @@ import jakarta.servlet.Servlet;
 import java.util.EnumSet;
 import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.FilterMapping;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -15,8 +18,20 @@ import org.eclipse.jetty.server.ServerConnector;
 final class JettyContainer implements ServletContainer {
   private boolean closed;
   private final Server server = new Server();
-  private final ServerConnector connector = new ServerConnector(server);
+  private final ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration()));
   private final ServletContextHandler context = new ServletContextHandler();
+
+  /**
+   * Jetty's per-connection header cache is case-insensitive by default: a later {@code Cookie} header that
+   * differs from an earlier one on the same connection only in case can be handed over with the earlier
+   * case ({@code SERVERID=s3} read as {@code SERVERID=S3}). Cookie names and values are case-sensitive, so
+   * stickyroute's deployments (and these tests) make the cache case-sensitive.
+   */
+  static HttpConfiguration httpConfiguration() {
+    HttpConfiguration c = new HttpConfiguration();
+    c.setHeaderCacheCaseSensitive(true);
+    return c;
+  }
 
   JettyContainer() {
     connector.setHost("127.0.0.1");
@@ -37,9 +52,25 @@ final class JettyContainer implements ServletContainer {
   }
 
   @Override
-  public ServletContainer servlet(String name, Servlet servlet, String pattern) {
+  public ServletContainer filterForServlet(String name, Filter filter, String servletName, Map<String, String> params) {
+    FilterHolder h = new FilterHolder(filter);
+    h.setName(name);
+    h.setAsyncSupported(true);
+    h.setInitParameters(params);
+    FilterMapping m = new FilterMapping();
+    m.setFilterName(name);
+    m.setServletName(servletName);
+    m.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR,
+        DispatcherType.FORWARD));
+    context.getServletHandler().addFilter(h, m);
+    return this;
+  }
+
+  @Override
+  public ServletContainer servletWithParams(String name, Servlet servlet, String pattern, Map<String, String> params) {
     ServletHolder h = new ServletHolder(name, servlet);
     h.setAsyncSupported(true);
+    h.setInitParameters(params);
     context.addServlet(h, pattern);
     return this;
   }

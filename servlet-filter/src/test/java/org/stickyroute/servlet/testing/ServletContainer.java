@@ -12,8 +12,19 @@ public interface ServletContainer extends AutoCloseable {
   /** Registers a filter on a URL pattern (REQUEST, ASYNC, ERROR, FORWARD dispatches). */
   ServletContainer filter(String name, Filter filter, String pattern, Map<String, String> initParams);
 
+  /**
+   * Registers a filter for the requests of one servlet (by servlet name, as {@code <servlet-name>} in a
+   * {@code <filter-mapping>}), for REQUEST, ASYNC, ERROR and FORWARD dispatches.
+   */
+  ServletContainer filterForServlet(String name, Filter filter, String servletName, Map<String, String> initParams);
+
   /** Registers a servlet on a URL pattern; async supported. */
-  ServletContainer servlet(String name, Servlet servlet, String pattern);
+  default ServletContainer servlet(String name, Servlet servlet, String pattern) {
+    return servletWithParams(name, servlet, pattern, java.util.Map.of());
+  }
+
+  /** Registers a servlet with init-params on a URL pattern; async supported. */
+  ServletContainer servletWithParams(String name, Servlet servlet, String pattern, Map<String, String> initParams);
 
   /** Starts the container. */
   ServletContainer start() throws Exception;

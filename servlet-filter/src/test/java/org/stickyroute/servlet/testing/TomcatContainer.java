@@ -54,9 +54,29 @@ final class TomcatContainer implements ServletContainer {
   }
 
   @Override
-  public ServletContainer servlet(String name, Servlet servlet, String pattern) {
+  public ServletContainer filterForServlet(String name, Filter filter, String servletName, Map<String, String> params) {
+    FilterDef def = new FilterDef();
+    def.setFilterName(name);
+    def.setFilter(filter);
+    def.setAsyncSupported("true");
+    params.forEach(def::addInitParameter);
+    context.addFilterDef(def);
+    FilterMap map = new FilterMap();
+    map.setFilterName(name);
+    map.addServletName(servletName);
+    for (DispatcherType t : new DispatcherType[] {DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR,
+        DispatcherType.FORWARD}) {
+      map.setDispatcher(t.name());
+    }
+    context.addFilterMap(map);
+    return this;
+  }
+
+  @Override
+  public ServletContainer servletWithParams(String name, Servlet servlet, String pattern, Map<String, String> params) {
     Wrapper w = Tomcat.addServlet(context, name, servlet);
     w.setAsyncSupported(true);
+    params.forEach(w::addInitParameter);
     context.addServletMappingDecoded(pattern, name);
     return this;
   }

@@ -1,0 +1,466 @@
+package org.stickyroute.servlet;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.ee10.proxy.ProxyServlet;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.stickyroute.AdminState;
+import org.stickyroute.Backend;
+import org.stickyroute.BackendSnapshot;
+import org.stickyroute.Decision;
+import org.stickyroute.Health;
+import org.stickyroute.Router;
+import org.stickyroute.ServerStatus;
+import org.stickyroute.config.BackendConfig;
+import org.stickyroute.config.Balance;
+
+/**
+ * Jetty 12's {@link ProxyServlet} (ee10) behind {@link StickyRouteFilter}: each request is forwarded to the
+ * server the filter chose, as HAProxy would forward it. Needs {@code org.eclipse.jetty.ee10:jetty-ee10-proxy}
+ * on the classpath (an optional dependency of this module); the filter alone never needs Jetty.
+ *
+ * <ul>
+ *   <li><b>Target</b>: {@code http://} + the decision's server address + the raw request-target ({@code
+ *       getRequestURI()} and the query, undecoded). The client's {@code Host} is kept, as HAProxy keeps it
+ *       (init-param {@code preserveHost=false} to send the server's address instead).
+ *   <li><b>Request headers</b>: as the filter shows them, so the persistence cookie is already stripped
+ *       under {@code indirect}. {@code X-Forwarded-For} gets the peer's address appended to the chain a
+ *       trusted proxy sent, or replaces whatever an untrusted client sent; {@code X-Forwarded-Proto} is set to
+ *       the original scheme (the seed's {@code http-request set-header X-Forwarded-Proto}); {@code
+ *       X-Forwarded-Host}, {@code X-Forwarded-Port} and {@code Forwarded} go through only from a trusted
+ *       proxy. No {@code Via}.
+ *   <li><b>Response headers</b> are copied one by one, values unsplit (Jetty's default copy joins
+ *       multi-valued fields with commas, which would damage {@code Set-Cookie} dates). The server's {@code
+ *       Set-Cookie} of the persistence cookie then goes through {@link Router#respond} in the filter: deleted,
+ *       rewritten or prefixed as HAProxy does, and the filter's own cookie is added before the body.
+ *   <li><b>Refused connections</b> follow HAProxy 2.6 (§8): up to {@code retries} re-attempts after the
+ *       first, with a turn-around pause of {@code min(timeout connect, 1 s)} between attempts on the same
+ *       server; with {@code option redispatch} a retry is redispatched ({@link Router#redispatch}: the lease
+ *       moves to the new server, the old one is released exactly once, and the response gets a cookie for
+ *       the new server) when the server is no longer running, on the last retry (or every {@code
+ *       option redispatch <n>}-th), or at once for a non-persistent request to a non-hash backend with more
+ *       than one active server. Map-based hashing ignores the failed server and recomputes it, as HAProxy
+ *       does. When every attempt fails the client gets HAProxy's 503 page, without a cookie.
+ *   <li>Other failures keep Jetty's answers (502, 504 on timeout), without a cookie. {@code timeout server}
+ *       becomes the proxy request's idle timeout; {@code timeout connect} (the largest of the backends, 5 s
+ *       when none is set) the client's connect timeout.
+ * </ul>
+ *
+ * <p>Register it with {@code async-supported} and map the filter to it (by servlet name, so other servlets
+ * are not routed). On containers other than Jetty, set the init-param {@code maxThreads} (Jetty's proxy
+ * otherwise borrows Jetty's server thread pool); this class defaults it to 16 when no Jetty pool is found.
+ */
+public class StickyProxyServlet extends ProxyServlet {
+  private static final long serialVersionUID = 1L;
+  private static final String HAPROXY_503 =
+      "<html><body><h1>503 Service Unavailable</h1>\nNo server is available to handle this request.\n</body></html>\n";
+  private static final long DEFAULT_CONNECT_TIMEOUT = 5000;
+
+  private static final String RETRIES_ATTRIBUTE = "org.stickyroute.proxy.retries";
+  private transient ServletConfig withDefaults;
+  private transient volatile Router router;
+
+  /** A proxy servlet for the decisions of a {@link StickyRouteFilter} mapped in front of it. */
+  public StickyProxyServlet() {}
+
+  /**
+   * The servlet's configuration with this class's defaults: {@code preserveHost=true}, and {@code
+   * maxThreads=16} when the container offers no Jetty thread pool.
+   */
+  @Override
+  public ServletConfig getServletConfig() {
+    ServletConfig c = super.getServletConfig();
+    if (c == null) {
+      return null;
+    }
+    if (withDefaults == null) {
+      withDefaults = new Defaults(c);
+    }
+    return withDefaults;
+  }
+
+  @Override
+  public String getInitParameter(String name) {
+    return getServletConfig().getInitParameter(name);
+  }
+
+  /** {@link ServletConfig} with defaults for parameters the proxy reads. */
+  private static final class Defaults implements ServletConfig {
+    private final ServletConfig delegate;
+
+    Defaults(ServletConfig delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public String getServletName() {
+      return delegate.getServletName();
+    }
+
+    @Override
+    public ServletContext getServletContext() {
+      return delegate.getServletContext();
+    }
+
+    @Override
+    public String getInitParameter(String name) {
+      String v = delegate.getInitParameter(name);
+      if (v != null) {
+        return v;
+      }
+      if ("preserveHost".equals(name)) {
+        return "true";
+      }
+      if ("maxThreads".equals(name)
+          && delegate.getServletContext().getAttribute("org.eclipse.jetty.server.Executor") == null) {
+        return "16";
+      }
+      return null;
+    }
+
+    @Override
+    public Enumeration<String> getInitParameterNames() {
+      return delegate.getInitParameterNames();
+    }
+  }
+
+  @Override
+  protected HttpClient createHttpClient() throws jakarta.servlet.ServletException {
+    HttpClient client = super.createHttpClient();
+    long connect = 0;
+    Router router = router();
+    if (router != null) {
+      for (Backend b : router.backends()) {
+        connect = Math.max(connect, b.config().connectTimeoutMillis());
+      }
+    }
+    client.setConnectTimeout(connect > 0 ? connect : DEFAULT_CONNECT_TIMEOUT);
+    return client;
+  }
+
+  /**
+   * The filter's router, from the {@code ServletContext} attribute named by init-param {@code
+   * router-attribute} (default {@link StickyRouteFilter#ROUTER_ATTRIBUTE}); redispatch needs it.
+   */
+  private Router router() {
+    Router r = router;
+    if (r == null) {
+      ServletContext ctx = getServletContext();
+      String name = getInitParameter("router-attribute");
+      Object o = ctx == null ? null : ctx.getAttribute(name == null ? StickyRouteFilter.ROUTER_ATTRIBUTE : name);
+      if (o instanceof Router found) {
+        router = r = found;
+      }
+    }
+    return r;
+  }
+
+  // -------------------------------------------------------------------------------------------- target
+
+  /** {@code http://host:port} of the decision's server and the raw request-target; {@code null} without a server. */
+  @Override
+  protected String rewriteTarget(HttpServletRequest request) {
+    Decision d = StickyRouteFilter.decision(request);
+    if (d == null || !d.ok()) {
+      return null;
+    }
+    String uri = request.getRequestURI();
+    String query = request.getQueryString();
+    StringBuilder b = new StringBuilder(16 + uri.length() + (query == null ? 0 : query.length() + 1));
+    b.append("http://").append(d.serverConfig().address()).append(uri);
+    if (query != null) {
+      b.append('?').append(query);
+    }
+    return b.toString();
+  }
+
+  /** No server: the decision's status with HAProxy's page (or 502 when the filter is missing). */
+  @Override
+  protected void onProxyRewriteFailed(HttpServletRequest request, HttpServletResponse response) {
+    Decision d = StickyRouteFilter.decision(request);
+    try {
+      if (d == null) {
+        log("stickyroute proxy: no decision on " + request.getRequestURI() + ": is StickyRouteFilter mapped in front?");
+        response.sendError(502);
+      } else {
+        StickyRouteFilter.unavailable(response, d.status() == 0 ? 503 : d.status());
+      }
+    } catch (IOException e) {
+      log("stickyroute proxy: cannot answer", e);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------- request headers
+
+  private static boolean trustedChain(HttpServletRequest request) {
+    Exchange ex = StickyRouteFilter.exchange(request);
+    return ex != null && !ex.engine.options.trustedProxies().isEmpty() && !ex.hideForwarded;
+  }
+
+  private static String peer(HttpServletRequest request) {
+    ServletRequest r = request;
+    while (r instanceof ServletRequestWrapper w) {
+      r = w.getRequest();
+    }
+    return r.getRemoteAddr();
+  }
+
+  @Override
+  protected void copyRequestHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
+    super.copyRequestHeaders(clientRequest, proxyRequest);
+    if (!trustedChain(clientRequest)) {
+      proxyRequest.headers(h -> {
+        h.remove(HttpHeader.X_FORWARDED_FOR);
+        h.remove(HttpHeader.X_FORWARDED_HOST);
+        h.remove(HttpHeader.X_FORWARDED_PORT);
+        h.remove(HttpHeader.X_FORWARDED_PROTO);
+        h.remove(HttpHeader.FORWARDED);
+      });
+    }
+  }
+
+  /** {@code X-Forwarded-For} and {@code X-Forwarded-Proto} as HAProxy's {@code forwardfor}/{@code set-header}. */
+  @Override
+  protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
+    String peer = peer(clientRequest);
+    String scheme = clientRequest.getScheme();
+    boolean trusted = trustedChain(clientRequest);
+    proxyRequest.headers(h -> {
+      String chain = trusted ? h.get(HttpHeader.X_FORWARDED_FOR) : null;
+      if (HeaderValues.safe(peer)) {
+        h.put(HttpHeader.X_FORWARDED_FOR, chain == null || chain.isBlank() ? peer : chain + ", " + peer);
+      }
+      h.put(HttpHeader.X_FORWARDED_PROTO, "https".equalsIgnoreCase(scheme) ? "https" : "http");
+    });
+    Decision d = StickyRouteFilter.decision(clientRequest);
+    if (d != null && d.backend() != null && d.backend().config().serverTimeoutMillis() > 0) {
+      proxyRequest.idleTimeout(d.backend().config().serverTimeoutMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ response headers
+
+  /** Copies the server's headers one field at a time, values as received, hop-by-hop ones left out. */
+  @Override
+  protected void onServerResponseHeaders(
+      HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse) {
+    Set<String> connection = Set.of();
+    for (HttpField f : serverResponse.getHeaders()) {
+      if (f.getHeader() == HttpHeader.CONNECTION) {
+        if (connection.isEmpty()) {
+          connection = new HashSet<>();
+        }
+        for (String token : f.getValueList()) {
+          connection.add(token.trim().toLowerCase(Locale.ROOT));
+        }
+      }
+    }
+    Set<String> seen = new HashSet<>();
+    for (HttpField f : serverResponse.getHeaders()) {
+      String name = f.getName();
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (HOP_HEADERS.contains(lower) || connection.contains(lower)) {
+        continue;
+      }
+      String value = filterServerResponseHeader(clientRequest, serverResponse, name, f.getValue());
+      if (value == null || !HeaderValues.safe(value)) {
+        continue;
+      }
+      if (seen.add(lower)) {
+        proxyResponse.setHeader(name, value);
+      } else {
+        proxyResponse.addHeader(name, value);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------ retries and redispatch
+
+  /**
+   * The client's body for one attempt. A failed attempt closes its content source, and closing Tomcat's
+   * servlet input stream makes it unreadable: each attempt gets a view whose {@code close()} is a no-op, so
+   * a retry after a refused connection (which read nothing) still has the whole body.
+   */
+  @Override
+  protected Request.Content proxyRequestContent(
+      HttpServletRequest request, HttpServletResponse response, Request proxyRequest) throws IOException {
+    InputStream in = new FilterInputStream(request.getInputStream()) {
+      @Override
+      public void close() {
+        // the container closes the servlet input stream when the request ends
+      }
+    };
+    return new ProxyInputStreamRequestContent(request, response, proxyRequest, in) { };
+  }
+
+  @Override
+  protected void onProxyResponseFailure(
+      HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse, Throwable failure) {
+    Exchange ex = StickyRouteFilter.exchange(clientRequest);
+    Decision d = StickyRouteFilter.decision(clientRequest);
+    if (d != null && connectFailure(failure) && !proxyResponse.isCommitted()) {
+      if (retry(clientRequest, proxyResponse, d)) {
+        return;
+      }
+      if (ex != null) {
+        ex.noServerResponse();
+      }
+      try {
+        StickyRouteFilter.unavailable(proxyResponse, 503);
+      } catch (IOException e) {
+        log("stickyroute proxy: cannot answer 503", e);
+      }
+      AsyncContext async = clientRequest.getAsyncContext();
+      if (async != null) {
+        async.complete();
+      }
+      return;
+    }
+    if (ex != null) {
+      ex.noServerResponse();
+    }
+    super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
+  }
+
+  /** Whether the server could not be connected to (refused, unreachable, connect timeout): nothing was sent. */
+  static boolean connectFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException || t instanceof UnresolvedAddressException) {
+        return true;
+      }
+      if (t instanceof SocketTimeoutException && String.valueOf(t.getMessage()).contains("Connect")) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * One more connection attempt, as HAProxy's {@code back_handle_st_cer}: returns false when {@code retries}
+   * are exhausted or a redispatch found no server.
+   */
+  private boolean retry(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Decision d) {
+    if (!d.ok() || d.backend() == null) {
+      return false;
+    }
+    BackendConfig bc = d.backend().config();
+    Object done = clientRequest.getAttribute(RETRIES_ATTRIBUTE);
+    int retry = (done instanceof Integer n ? n : 0) + 1;
+    clientRequest.setAttribute(RETRIES_ATTRIBUTE, retry);
+    if (retry > bc.retries()) {
+      return false;
+    }
+    int failed = d.server();
+    boolean moved = false;
+    if (redispatchNow(d, bc, retry)) {
+      Router r = router();
+      if (r == null) {
+        log("stickyroute proxy: no router in the ServletContext: cannot redispatch");
+        return false;
+      }
+      int s = r.redispatch(d);
+      if (s < 0) {
+        return false;
+      }
+      moved = s != failed;
+    }
+    long pause = moved && activeServers(d.backend().snapshot()) > 1 ? 0 : turnAround(bc);
+    Runnable send = () -> resend(clientRequest, proxyResponse);
+    if (pause == 0) {
+      getHttpClient().getExecutor().execute(send);
+    } else {
+      getHttpClient().getScheduler().schedule(send, pause, TimeUnit.MILLISECONDS);
+    }
+    return true;
+  }
+
+  /** HAProxy 2.6.12's {@code stream_choose_redispatch}, for retry number {@code retry} (1-based). */
+  static boolean redispatchNow(Decision d, BackendConfig bc, int retry) {
+    if (!bc.redispatch()) {
+      return false;
+    }
+    BackendSnapshot snap = d.backend().snapshot();
+    ServerStatus st = snap.status(d.server());
+    if (st.health() == Health.DOWN || st.admin() == AdminState.MAINT || st.starting()) {
+      return true; // the server is no longer running
+    }
+    int after = bc.redispatchInterval();
+    if (after > 0 && retry % after == 0) {
+      return true;
+    }
+    if (after < 0) {
+      int period = bc.retries() + 1 + after;
+      if (period > 0 && retry % period == 0) {
+        return true;
+      }
+    }
+    return !d.direct() && activeServers(snap) > 1 && bc.balance().kind() != Balance.Kind.URI;
+  }
+
+  /** HAProxy's {@code srv_act}: active (non-backup) servers that are running. */
+  static int activeServers(BackendSnapshot snap) {
+    int n = 0;
+    for (int i = 0; i < snap.serverCount(); i++) {
+      ServerStatus st = snap.status(i);
+      if (!snap.server(i).backup() && st.health() == Health.UP && st.admin() != AdminState.MAINT) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** The pause before another attempt on the same server: {@code min(timeout connect, 1 s)}. */
+  static long turnAround(BackendConfig bc) {
+    long c = bc.connectTimeoutMillis();
+    return c > 0 ? Math.min(c, 1000) : 1000;
+  }
+
+  /** Sends the request again, to the decision's (possibly new) server. */
+  private void resend(HttpServletRequest clientRequest, HttpServletResponse proxyResponse) {
+    String target = rewriteTarget(clientRequest);
+    if (target == null) {
+      onProxyRewriteFailed(clientRequest, proxyResponse);
+      AsyncContext async = clientRequest.getAsyncContext();
+      if (async != null) {
+        async.complete();
+      }
+      return;
+    }
+    try {
+      Request proxyRequest = newProxyRequest(clientRequest, target);
+      copyRequestHeaders(clientRequest, proxyRequest);
+      addProxyHeaders(clientRequest, proxyRequest);
+      proxyRequest.timeout(getTimeout(), TimeUnit.MILLISECONDS);
+      if (hasContent(clientRequest)) {
+        // A refused connection sent nothing, so the client's body is still unread.
+        proxyRequest.body(proxyRequestContent(clientRequest, proxyResponse, proxyRequest));
+      }
+      sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
+    } catch (IOException | RuntimeException e) {
+      onProxyResponseFailure(clientRequest, proxyResponse, null, e);
+    }
+  }
+}

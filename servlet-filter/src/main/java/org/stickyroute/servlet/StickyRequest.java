@@ -1,0 +1,214 @@
+package org.stickyroute.servlet;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+
+/**
+ * The request as everything downstream of the filter sees it: without the persistence cookie under {@code
+ * insert indirect} (and without the {@code id~} prefix under {@code prefix}) in {@code getHeader}, {@code
+ * getHeaders}, {@code getHeaderNames} and {@code getCookies}; with the scheme and client address a trusted
+ * proxy reported; without forwarded headers an untrusted sender supplied; and with async requests tied to
+ * the filter's end-of-request handling. Created only when one of those applies.
+ */
+final class StickyRequest extends HttpServletRequestWrapper {
+  private final Exchange ex;
+  private final long generation;
+  private final ServletResponse response;
+  private String[] forwardedCookies;
+  private Cookie[] cookies;
+  private boolean cookiesComputed;
+  private AsyncContext hooked;
+  private AsyncContext hookedDelegate;
+
+  StickyRequest(HttpServletRequest request, ServletResponse response, Exchange ex) {
+    super(request);
+    this.ex = ex;
+    this.generation = ex.generation;
+    this.response = response;
+  }
+
+  Exchange exchange() {
+    return ex;
+  }
+
+  private static boolean isForwardedHeader(String name) {
+    return HeaderValues.nameIs(name, "x-forwarded-for") || HeaderValues.nameIs(name, "x-forwarded-proto")
+        || HeaderValues.nameIs(name, "x-forwarded-host") || HeaderValues.nameIs(name, "x-forwarded-port")
+        || HeaderValues.nameIs(name, "forwarded");
+  }
+
+  private boolean rewritesCookies() {
+    return ex.cookiesChanged();
+  }
+
+  /** The Cookie header values to show, dropped ones left out (copied once from the decision's views). */
+  private String[] forwardedCookies() {
+    if (forwardedCookies == null) {
+      int n = ex.decision.cookieHeaderCount();
+      List<String> kept = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        CharSequence v = ex.decision.forwardedCookie(i);
+        if (v != null) {
+          kept.add(v.toString());
+        }
+      }
+      forwardedCookies = kept.toArray(new String[0]);
+    }
+    return forwardedCookies;
+  }
+
+  @Override
+  public String getHeader(String name) {
+    if (rewritesCookies() && HeaderValues.nameIs(name, "cookie")) {
+      String[] c = forwardedCookies();
+      return c.length == 0 ? null : c[0];
+    }
+    if (ex.hideForwarded && isForwardedHeader(name)) {
+      return null;
+    }
+    return super.getHeader(name);
+  }
+
+  @Override
+  public Enumeration<String> getHeaders(String name) {
+    if (rewritesCookies() && HeaderValues.nameIs(name, "cookie")) {
+      return Collections.enumeration(List.of(forwardedCookies()));
+    }
+    if (ex.hideForwarded && isForwardedHeader(name)) {
+      return Collections.emptyEnumeration();
+    }
+    return super.getHeaders(name);
+  }
+
+  @Override
+  public Enumeration<String> getHeaderNames() {
+    boolean dropCookie = rewritesCookies() && forwardedCookies().length == 0;
+    if (!dropCookie && !ex.hideForwarded) {
+      return super.getHeaderNames();
+    }
+    List<String> names = new ArrayList<>();
+    Enumeration<String> e = super.getHeaderNames();
+    while (e.hasMoreElements()) {
+      String n = e.nextElement();
+      if (dropCookie && HeaderValues.nameIs(n, "cookie")) {
+        continue;
+      }
+      if (ex.hideForwarded && isForwardedHeader(n)) {
+        continue;
+      }
+      names.add(n);
+    }
+    return Collections.enumeration(names);
+  }
+
+  @Override
+  public long getDateHeader(String name) {
+    if (ex.hideForwarded && isForwardedHeader(name)) {
+      return -1;
+    }
+    return super.getDateHeader(name);
+  }
+
+  @Override
+  public int getIntHeader(String name) {
+    if (ex.hideForwarded && isForwardedHeader(name)) {
+      return -1;
+    }
+    return super.getIntHeader(name);
+  }
+
+  /**
+   * The container's cookies, with the persistence cookie removed ({@code indirect}) or its {@code id~}
+   * prefix stripped ({@code prefix}): the container's parsing rules stay in force for every other cookie.
+   */
+  @Override
+  public Cookie[] getCookies() {
+    if (!rewritesCookies()) {
+      return super.getCookies();
+    }
+    if (!cookiesComputed) {
+      cookiesComputed = true;
+      Cookie[] all = super.getCookies();
+      if (all != null) {
+        String name = ex.info.cookieName;
+        List<Cookie> kept = new ArrayList<>(all.length);
+        for (Cookie c : all) {
+          if (!name.equals(c.getName())) {
+            kept.add(c);
+          } else if (ex.info.prefix) {
+            String v = c.getValue();
+            int tilde = v == null ? -1 : v.indexOf('~');
+            kept.add(tilde < 0 ? c : new Cookie(name, v.substring(tilde + 1)));
+          } else if (!ex.info.indirect) {
+            kept.add(c);
+          }
+        }
+        cookies = kept.isEmpty() ? null : kept.toArray(new Cookie[0]);
+      }
+    }
+    return cookies == null ? null : cookies.clone();
+  }
+
+  @Override
+  public boolean isSecure() {
+    return ex.forwardedScheme != null ? ex.secure : super.isSecure();
+  }
+
+  @Override
+  public String getScheme() {
+    return ex.forwardedScheme != null ? ex.forwardedScheme : super.getScheme();
+  }
+
+  @Override
+  public String getRemoteAddr() {
+    return ex.forwardedFor != null ? ex.forwardedFor : super.getRemoteAddr();
+  }
+
+  @Override
+  public String getRemoteHost() {
+    return ex.forwardedFor != null ? ex.forwardedFor : super.getRemoteHost();
+  }
+
+  // ------------------------------------------------------------------------------------------- async
+
+  @Override
+  public AsyncContext startAsync() {
+    return listen(super.startAsync(this, response));
+  }
+
+  @Override
+  public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
+    return listen(super.startAsync(request, response));
+  }
+
+  @Override
+  public AsyncContext getAsyncContext() {
+    AsyncContext c = super.getAsyncContext();
+    if (c == null) {
+      return null;
+    }
+    if (c != hookedDelegate) {
+      hookedDelegate = c;
+      hooked = new HookedAsyncContext(c);
+    }
+    return hooked;
+  }
+
+  private AsyncContext listen(AsyncContext c) {
+    if (!ex.listening && ex.current(generation)) {
+      c.addListener(ex.endListener());
+      ex.listening = true;
+    }
+    hookedDelegate = c;
+    hooked = new HookedAsyncContext(c);
+    return hooked;
+  }
+}

@@ -1,0 +1,287 @@
+package org.stickyroute.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.stickyroute.servlet.testing.Http.get;
+import static org.stickyroute.servlet.testing.Http.header;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.stickyroute.Backend;
+import org.stickyroute.BackendSnapshot;
+import org.stickyroute.Router;
+import org.stickyroute.config.ConfigLoader;
+import org.stickyroute.servlet.testing.Containers;
+import org.stickyroute.servlet.testing.EchoServlet;
+import org.stickyroute.servlet.testing.Http;
+import org.stickyroute.servlet.testing.ServletContainer;
+import org.stickyroute.servlet.testing.TestBackend;
+
+/**
+ * The filter in front of Jetty 12's ProxyServlet ({@link StickyProxyServlet}), forwarding to real backend
+ * servers on loopback, one of them a closed port: target, headers both ways, the server's own persistence
+ * cookie, HAProxy's retries and redispatch (map-based, consistent, cookie-persistent), and the lease moving
+ * with the request. The proxy runs in Jetty 12 and, as Jetty's proxy is a plain servlet, in Tomcat 11 too.
+ */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Containers.class)
+class StickyProxyServletTest {
+  static final String CONFIG = """
+      defaults
+          timeout connect 100ms
+          retries 3
+
+      frontend fe
+          acl is_project path_beg /project
+          acl is_cons path_beg /cons
+          acl is_persist path_beg /persist
+          use_backend projects if is_project
+          use_backend cons if is_cons
+          use_backend persisting if is_persist
+          default_backend app
+
+      backend app
+          balance roundrobin
+          option redispatch
+          cookie SERVERID insert indirect nocache
+          server s1 127.0.0.1:P1 cookie s1
+          server s2 127.0.0.1:P2 cookie s2
+          server dead 127.0.0.1:PDEAD cookie dead
+
+      backend projects
+          balance uri depth 2
+          option redispatch
+          server p1 127.0.0.1:P1
+          server dead 127.0.0.1:PDEAD
+
+      backend cons
+          balance uri depth 2
+          hash-type consistent
+          option redispatch
+          server c1 127.0.0.1:P1
+          server dead 127.0.0.1:PDEAD
+
+      backend persisting
+          balance roundrobin
+          option persist
+          option redispatch
+          cookie KEEP insert indirect
+          server k1 127.0.0.1:P1 cookie k1
+          server dead 127.0.0.1:PDEAD cookie dead
+      """;
+
+  @Parameter Containers kind;
+
+  static TestBackend b1;
+  static TestBackend b2;
+  static Router router;
+  static ServletContainer proxy;
+  static int port;
+
+  @BeforeParameterizedClassInvocation
+  static void start(Containers kind) throws Exception {
+    b1 = new TestBackend("b1");
+    b2 = new TestBackend("b2");
+    String cfg = CONFIG.replace("PDEAD", Integer.toString(TestBackend.closedPort()))
+        .replace("P1", Integer.toString(b1.port())).replace("P2", Integer.toString(b2.port()));
+    router = Router.create(ConfigLoader.parse(cfg, "proxy.cfg", true));
+    proxy = kind.get()
+        .filterForServlet("sticky", new StickyRouteFilter(router, StickyRouteFilter.Options.defaults()), "proxy", Map.of())
+        .servlet("proxy", new StickyProxyServlet(), "/*")
+        .servlet("local", new EchoServlet(), "/local/*")
+        .start();
+    port = proxy.port();
+  }
+
+  @AfterParameterizedClassInvocation
+  static void stop() throws Exception {
+    proxy.close();
+    b1.close();
+    b2.close();
+  }
+
+  @AfterEach
+  void leasesBackToZero() {
+    Http.awaitIdle(router);
+  }
+
+  /** Which backend process serves which configured server (the dead one has none). */
+  private static final Map<String, String> PROCESS = Map.of("s1", "b1", "s2", "b2", "p1", "b1", "c1", "b1");
+
+  private static String target(String backend, String server, String prefix) {
+    BackendSnapshot snap = router.backend(backend).snapshot();
+    for (int i = 0; i < 10_000; i++) {
+      String t = prefix + i + "/compile";
+      if (snap.server(snap.select(t)).name().equals(server)) {
+        return t;
+      }
+    }
+    throw new AssertionError("no target for " + server);
+  }
+
+  @Test
+  void forwardsToTheChosenServerAndCopiesItsAnswer() {
+    String t = target("projects", "p1", "/project/") + "?x=%41";
+    HttpResponse<String> r = get(port, t, "Cookie", "lang=fr");
+    assertEquals(200, r.statusCode());
+    assertEquals("b1", header(r, "X-Served-By"));
+    assertTrue(r.body().contains("GET " + t), "the raw request-target: " + r.body());
+    assertEquals("lang=fr", header(r, "X-Got-Cookie"));
+    assertEquals("127.0.0.1:" + port, header(r, "X-Got-Host"), "the client's Host is kept, as HAProxy does");
+  }
+
+  @Test
+  void theFilterIsMappedToTheProxyOnly() {
+    HttpResponse<String> r = get(port, "/local/x");
+    assertEquals(200, r.statusCode());
+    assertNull(header(r, "X-Backend"), "a servlet the filter is not mapped to is not routed");
+  }
+
+  @Test
+  void everyNewVisitorLandsOnALiveServerWithAMatchingCookie() {
+    for (int i = 0; i < 6; i++) {
+      HttpResponse<String> r = get(port, "/login?i=" + i);
+      assertEquals(200, r.statusCode(), r.body());
+      String process = header(r, "X-Served-By");
+      String cookie = header(r, "set-cookie");
+      assertTrue(cookie.matches("SERVERID=s[12]; path=/"), cookie);
+      assertEquals(PROCESS.get(cookie.substring(9, 11)), process,
+          "roundrobin to 'dead' is redispatched at once and the cookie names the server that answered");
+    }
+  }
+
+  @Test
+  void theServersOwnPersistenceCookieIsReplacedAndOthersPassUnsplit() {
+    HttpResponse<String> r = get(port, "/setcookie", "Cookie", "SERVERID=s2");
+    assertEquals("b2", header(r, "X-Served-By"));
+    assertEquals(List.of("theme=dark; Expires=Thu, 01 Jan 2037 00:00:00 GMT; Path=/"),
+        r.headers().allValues("set-cookie"), "a direct request: the server's SERVERID is deleted, no new one");
+    HttpResponse<String> fresh = get(port, "/setcookie?fresh");
+    List<String> cookies = fresh.headers().allValues("set-cookie");
+    assertEquals(2, cookies.size(), cookies.toString());
+    assertEquals("theme=dark; Expires=Thu, 01 Jan 2037 00:00:00 GMT; Path=/", cookies.get(0));
+    assertTrue(cookies.get(1).matches("SERVERID=s[12]; path=/"), cookies.toString());
+  }
+
+  @Test
+  void anEmptyProxiedResponseGetsTheCookie() {
+    HttpResponse<String> r = get(port, "/empty");
+    assertEquals(204, r.statusCode());
+    assertTrue(header(r, "set-cookie").matches("SERVERID=s[12]; path=/"));
+  }
+
+  @Test
+  void forwardedHeadersAreSetAndSpoofedOnesDropped() {
+    HttpResponse<String> r = get(port, target("projects", "p1", "/project/"), "X-Forwarded-For", "6.6.6.6", "X-Forwarded-Proto", "https",
+        "Forwarded", "for=6.6.6.6");
+    assertEquals("127.0.0.1", header(r, "X-Got-XFF"), "nobody is trusted: the client's chain is replaced");
+    assertEquals("http", header(r, "X-Got-XFP"));
+    assertEquals("null", header(r, "X-Got-Forwarded"));
+  }
+
+  @Test
+  void aCookieForARefusingServerIsRetriedThenRedispatchedWithANewCookie() {
+    long start = System.nanoTime();
+    HttpResponse<String> r = Http.send("POST", port, "/login", "hello body", "Cookie", "SERVERID=dead; lang=fr");
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(200, r.statusCode(), r.body());
+    String cookie = header(r, "set-cookie");
+    assertTrue(cookie.matches("SERVERID=s[12]; path=/"), "a redispatch re-issues the cookie: " + cookie);
+    assertEquals(PROCESS.get(cookie.substring(9, 11)), header(r, "X-Served-By"));
+    assertEquals("lang=fr", header(r, "X-Got-Cookie"), "indirect: the persistence cookie is not forwarded");
+    assertTrue(r.body().endsWith("hello body"), "the body survives the retries: " + r.body());
+    assertTrue(millis >= 180, "two retries on the same server first, 100 ms apart (timeout connect): " + millis);
+  }
+
+  @Test
+  void aServerThatIsNoLongerRunningIsRedispatchedAtOnce() {
+    Backend persisting = router.backend("persisting");
+    persisting.setHealth("dead", org.stickyroute.Health.DOWN);
+    try {
+      long start = System.nanoTime();
+      HttpResponse<String> r = get(port, "/persist/x", "Cookie", "KEEP=dead");
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertEquals(200, r.statusCode());
+      assertEquals("b1", header(r, "X-Served-By"), "option persist sent it to the DOWN server first");
+      assertEquals("KEEP=k1; path=/", header(r, "set-cookie"));
+      assertTrue(millis < 1000, "no same-server retries for a stopped server: " + millis + " ms");
+    } finally {
+      persisting.setHealth("dead", org.stickyroute.Health.UP);
+    }
+  }
+
+  @Test
+  void redispatchRules() {
+    org.stickyroute.config.BackendConfig bc = router.backend("app").config();
+    assertEquals(3, bc.retries());
+    assertEquals(100, StickyProxyServlet.turnAround(bc), "min(timeout connect, 1 s)");
+    assertEquals(1000, StickyProxyServlet.turnAround(
+        org.stickyroute.config.BackendConfig.builder("x").connectTimeout(5000).build()));
+    assertEquals(1000, StickyProxyServlet.turnAround(org.stickyroute.config.BackendConfig.builder("y").build()));
+    assertTrue(StickyProxyServlet.connectFailure(new RuntimeException(new java.net.ConnectException("refused"))));
+    assertTrue(!StickyProxyServlet.connectFailure(new java.util.concurrent.TimeoutException("total timeout")));
+  }
+
+  @Test
+  void mapBasedHashingRetriesTheSameServerAndGives503() {
+    String t = target("projects", "dead", "/project/");
+    int before = b1.requests();
+    HttpResponse<String> r = get(port, t);
+    assertEquals(503, r.statusCode());
+    assertTrue(r.body().contains("No server is available to handle this request."), r.body());
+    assertEquals(before, b1.requests(), "map-based hashing ignores 'avoid': the live server never saw it");
+    assertNull(header(r, "set-cookie"));
+  }
+
+  @Test
+  void consistentHashingRedispatchesAwayFromTheDeadServer() {
+    String t = target("cons", "dead", "/cons/");
+    HttpResponse<String> r = get(port, t);
+    assertEquals(200, r.statusCode());
+    assertEquals("b1", header(r, "X-Served-By"));
+  }
+
+  @Test
+  void theLeaseMovesWithTheRedispatch() {
+    Backend app = router.backend("app");
+    b1.probe(() -> counts(app));
+    b2.probe(() -> counts(app));
+    try {
+      HttpResponse<String> r = get(port, "/probe", "Cookie", "SERVERID=dead");
+      String served = header(r, "set-cookie").substring(9, 11);
+      String expected = served.equals("s1") ? "s1=1,s2=0,dead=0" : "s1=0,s2=1,dead=0";
+      assertEquals(expected, header(r, "X-Probe"), "while the new server works, only it counts the request");
+    } finally {
+      b1.probe(() -> "");
+      b2.probe(() -> "");
+    }
+  }
+
+  private static String counts(Backend b) {
+    BackendSnapshot s = b.snapshot();
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < s.serverCount(); i++) {
+      out.append(i == 0 ? "" : ",").append(s.server(i).name()).append('=').append(s.counters(i).served());
+    }
+    return out.toString();
+  }
+
+  @Test
+  void aProjectStaysOnItsServer() {
+    String t = target("projects", "p1", "/project/");
+    for (int i = 0; i < 3; i++) {
+      assertEquals("b1", header(get(port, t + "?n=" + i), "X-Served-By"));
+    }
+    assertNotEquals(0, b1.requests());
+  }
+}
