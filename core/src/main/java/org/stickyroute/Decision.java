@@ -43,6 +43,7 @@ public final class Decision implements AutoCloseable {
   int status;
   boolean responded;
   boolean saturated;
+  boolean stickyFailure;
   long routedAt;
 
   /** An empty decision. */
@@ -61,6 +62,7 @@ public final class Decision implements AutoCloseable {
     direct = false;
     status = 0;
     saturated = false;
+    stickyFailure = false;
     responded = false;
     routedAt = now;
   }
@@ -85,6 +87,16 @@ public final class Decision implements AutoCloseable {
    */
   public boolean saturated() {
     return saturated;
+  }
+
+  /**
+   * Whether the request failed under the {@link org.stickyroute.config.StickyFailure#STRICT} policy: its
+   * persistence cookie names a server that is stopped, or that refused the connection ({@link
+   * Router#failSticky}). {@link #status()} is then the configured strict status; an adapter should say that
+   * the user's own server is unavailable rather than that no server is.
+   */
+  public boolean stickyFailure() {
+    return stickyFailure;
   }
 
   /** The backend, or {@code null} when no rule matched and there is no default backend. */

@@ -159,6 +159,7 @@ public final class Router {
     }
     if (p != null && p.failure() == StickyFailure.STRICT && d.match.designatedStoppedServer()) {
       d.status = p.strictStatus();
+      d.stickyFailure = true;
       return;
     }
     CharSequence target = request.target();
@@ -208,10 +209,15 @@ public final class Router {
    * (so the response gets a cookie for the new server) and asks the algorithm again avoiding the failed
    * server — consistent hashing, leastconn and round robin honour that, map-based hashing ignores it and may
    * return the same server, exactly as HAProxy. Returns the new server index, or {@link
-   * BackendSnapshot#NO_SERVER} with {@link Decision#status()} 503.
+   * BackendSnapshot#NO_SERVER} with {@link Decision#status()} 503 — or, for a request its cookie binds to
+   * its server under the {@link StickyFailure#STRICT} policy (see {@link #mayRedispatch}), the strict status
+   * with {@link Decision#stickyFailure()} set.
    */
   public int redispatch(Decision d) {
     if (d.backend == null || d.status != 0) {
+      return BackendSnapshot.NO_SERVER;
+    }
+    if (failSticky(d)) {
       return BackendSnapshot.NO_SERVER;
     }
     int failed = d.server;
@@ -231,6 +237,31 @@ public final class Router {
       d.saturated = s == BackendSnapshot.SATURATED;
     }
     return s;
+  }
+
+  /**
+   * Whether a retry of this decision may move the request to another server: false when its persistence
+   * cookie chose the server under the {@link StickyFailure#STRICT} policy (such a request stays on its
+   * server or fails, never silently moves). Adapters that retry refused connections ask this before {@link
+   * #redispatch}.
+   */
+  public boolean mayRedispatch(Decision d) {
+    return !(d.direct && d.persistence != null && d.persistence.failure() == StickyFailure.STRICT);
+  }
+
+  /**
+   * Fails a decision whose server could not be reached, when {@link #mayRedispatch} forbids moving it: the
+   * lease is released, {@link Decision#status()} becomes the configured strict status and {@link
+   * Decision#stickyFailure()} true. Returns false (and changes nothing) for any other decision.
+   */
+  public boolean failSticky(Decision d) {
+    if (d.status != 0 || mayRedispatch(d)) {
+      return false;
+    }
+    d.lease.close();
+    d.status = d.persistence.strictStatus();
+    d.stickyFailure = true;
+    return true;
   }
 
   /** The configuration. */

@@ -148,6 +148,7 @@ class RouterDecisionTest {
       assertFalse(d.ok());
       assertEquals(503, d.status());
       assertFalse(d.lease().isHeld());
+      assertTrue(d.stickyFailure(), "a strict failure says so");
       strict.respond(d, ResponseView.of(200));
       assertNull(d.setCookie());
     }
@@ -165,6 +166,36 @@ class RouterDecisionTest {
     try (Decision d = new Decision()) {
       overridden.route(overridden.backend("be_ck"), toDisabled, d);
       assertNotEquals("s3", d.serverName());
+    }
+  }
+
+  @Test
+  void strictNeverRedispatchesARequestItsCookieChose() {
+    Router strict = router(withBackend(BASE, "be_ck", StickyOptions.HAPROXY.strict(502)));
+    try (Decision d = new Decision()) {
+      strict.route(strict.backend("be_ck"), RequestView.of("GET", "/", "SERVERID=s1"), d);
+      assertEquals("s1", d.serverName());
+      assertFalse(strict.mayRedispatch(d), "the cookie chose s1: it may not move");
+      assertEquals(BackendSnapshot.NO_SERVER, strict.redispatch(d));
+      assertEquals(502, d.status());
+      assertTrue(d.stickyFailure());
+      assertFalse(d.lease().isHeld(), "the lease is released at once");
+      assertEquals(0, strict.backend("be_ck").snapshot().served(0));
+      assertFalse(strict.failSticky(d), "only once");
+    }
+    try (Decision d = new Decision()) { // no cookie: load-balanced, so it may move as usual
+      strict.route(strict.backend("be_ck"), RequestView.of("GET", "/"), d);
+      assertTrue(strict.mayRedispatch(d));
+      assertFalse(strict.failSticky(d));
+      assertTrue(strict.redispatch(d) >= 0);
+      assertFalse(d.stickyFailure());
+    }
+    Router def = router(BASE);
+    try (Decision d = new Decision()) { // redispatch policy: a cookie request may move
+      def.route(def.backend("be_ck"), RequestView.of("GET", "/", "SERVERID=s1"), d);
+      assertTrue(def.mayRedispatch(d));
+      assertFalse(def.failSticky(d));
+      assertEquals("s2", d.snapshot().server(def.redispatch(d)).name());
     }
   }
 

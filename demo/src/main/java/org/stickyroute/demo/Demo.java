@@ -25,6 +25,8 @@ import org.stickyroute.config.ConfigLoader;
 import org.stickyroute.config.RoutingConfig;
 import org.stickyroute.config.ServerConfig;
 import org.stickyroute.config.StatsConfig;
+import org.stickyroute.config.StickyFailure;
+import org.stickyroute.config.StickyProperties;
 import org.stickyroute.config.TimeUnits;
 import org.stickyroute.health.HttpHealthChecker;
 import org.stickyroute.servlet.StickyProxyServlet;
@@ -40,7 +42,7 @@ import org.stickyroute.servlet.StickyStatsServlet;
  * under {@code /stickyroute/}, protected by the configuration's {@code stats auth}.
  *
  * <pre>
- * java -jar demo/target/stickyroute-demo.jar [--port P] [--inter TIME]
+ * java -jar demo/target/stickyroute-demo.jar [--port P] [--inter TIME] [--sticky-failure POLICY]
  * </pre>
  *
  * <p>Exit status: 0 after a clean stop, 64 on bad arguments, 1 when the port is in use or start-up fails.
@@ -53,20 +55,26 @@ public final class Demo implements AutoCloseable {
   public static final String CONFIG_RESOURCE = "examples/overleaf.cfg";
   /** The frontend requests enter through. */
   public static final String FRONTEND = "incoming_http";
+  /** The backend with the SERVERID cookie. */
+  public static final String COOKIE_BACKEND = "sharelatex_generic";
   /** The instances, as the configuration names its servers. */
   public static final List<String> INSTANCES = List.of("docker-0", "docker-1", "docker-2");
 
   static final String USAGE = """
-      usage: java -jar stickyroute-demo.jar [--port P] [--inter TIME]
+      usage: java -jar stickyroute-demo.jar [--port P] [--inter TIME] [--sticky-failure POLICY]
 
-        --port P       listen on 127.0.0.1:P (default 8080; 0 = any free port)
-        --inter TIME   health-check interval instead of the configuration's (10000 ms),
-                       HAProxy time syntax: 2000, 500ms, 2s (at least 100 ms)
-        --help         this text
+        --port P                 listen on 127.0.0.1:P (default 8080; 0 = any free port)
+        --inter TIME             health-check interval instead of the configuration's (10000 ms),
+                                 HAProxy time syntax: 2000, 500ms, 2s (at least 100 ms)
+        --sticky-failure POLICY  what a SERVERID cookie for an unavailable instance gets:
+                                 redispatch (default, HAProxy's option redispatch: another
+                                 instance and a new cookie), persist, or strict (a 503 page
+                                 saying the session's instance is unavailable)
+        --help                   this text
       """;
 
   /** Parsed command line. */
-  record Options(int port, long interMillis, boolean help) {}
+  record Options(int port, long interMillis, StickyFailure stickyFailure, boolean help) {}
 
   /** A command-line mistake; its message is printed with the usage. */
   static final class UsageException extends Exception {
@@ -80,6 +88,7 @@ public final class Demo implements AutoCloseable {
   static Options parse(String[] args) throws UsageException {
     int port = 8080;
     long inter = 0;
+    StickyFailure failure = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       String value = null;
@@ -90,7 +99,7 @@ public final class Demo implements AutoCloseable {
       }
       switch (a) {
         case "--help", "-h" -> {
-          return new Options(port, inter, true);
+          return new Options(port, inter, failure, true);
         }
         case "--port" -> {
           String v = value != null ? value : next(args, ++i, "--port");
@@ -114,10 +123,19 @@ public final class Demo implements AutoCloseable {
             throw new UsageException("'" + v + "': --inter must be at least 100 ms");
           }
         }
+        case "--sticky-failure" -> {
+          String v = value != null ? value : next(args, ++i, "--sticky-failure");
+          failure = switch (v) {
+            case "redispatch" -> StickyFailure.REDISPATCH;
+            case "persist" -> StickyFailure.PERSIST;
+            case "strict" -> StickyFailure.STRICT;
+            default -> throw new UsageException("'" + v + "': --sticky-failure expects redispatch, persist or strict");
+          };
+        }
         default -> throw new UsageException("'" + args[i] + "': unknown argument");
       }
     }
-    return new Options(port, inter, false);
+    return new Options(port, inter, failure, false);
   }
 
   private static String next(String[] args, int i, String flag) throws UsageException {
@@ -138,6 +156,7 @@ public final class Demo implements AutoCloseable {
   private StatsConfig.Credential credential;
   private long inter;
   private int skipped;
+  private StickyFailure policy = StickyFailure.REDISPATCH;
   private boolean closed;
 
   private Demo(int port) {
@@ -164,10 +183,18 @@ public final class Demo implements AutoCloseable {
    * @throws BindException when the port is in use
    */
   public static Demo start(int port, long interMillis) throws Exception {
+    return start(port, interMillis, null);
+  }
+
+  /**
+   * As {@link #start(int, long)}, with the sticky-failure policy of {@code sharelatex_generic} (the cookie
+   * backend) set to {@code stickyFailure} ({@code null}: the configuration's, HAProxy's redispatch).
+   */
+  public static Demo start(int port, long interMillis, StickyFailure stickyFailure) throws Exception {
     Demo d = new Demo(port);
     try {
       d.connector.open();
-      d.boot(interMillis);
+      d.boot(interMillis, stickyFailure);
       return d;
     } catch (Exception | Error e) {
       d.close();
@@ -175,7 +202,7 @@ public final class Demo implements AutoCloseable {
     }
   }
 
-  private void boot(long interMillis) throws Exception {
+  private void boot(long interMillis, StickyFailure stickyFailure) throws Exception {
     RoutingConfig loaded = ConfigLoader.loadResource(Demo.class.getClassLoader(), CONFIG_RESOURCE, false);
     skipped = loaded.warnings().size();
     Map<String, Integer> ports = new LinkedHashMap<>();
@@ -185,6 +212,13 @@ public final class Demo implements AutoCloseable {
       ports.put(name, i.port());
     }
     config = rewrite(loaded, ports, interMillis);
+    if (stickyFailure != null) {
+      config = StickyProperties.apply(config,
+          Map.of("backend." + COOKIE_BACKEND + ".sticky-failure", stickyFailure.name().toLowerCase(java.util.Locale.ROOT)),
+          "--sticky-failure");
+    }
+    policy = config.backend(COOKIE_BACKEND) == null ? StickyFailure.REDISPATCH
+        : config.backend(COOKIE_BACKEND).stickyFailure();
     inter = interMillis;
     if (inter == 0) {
       for (BackendConfig b : config.backends()) {
@@ -336,7 +370,10 @@ public final class Demo implements AutoCloseable {
     if (generic != null) {
       long c = generic.connectTimeoutMillis();
       b.append("  refused        retries ").append(generic.retries()).append(", ").append(c > 0 ? Math.min(c, 1000) : 1000)
-          .append(" ms apart on the same server; option redispatch on sharelatex_generic\n");
+          .append(" ms apart on the same server; ")
+          .append(policy == StickyFailure.STRICT ? "sticky-failure strict on sharelatex_generic (no redispatch of cookie requests)\n"
+              : policy == StickyFailure.PERSIST ? "sticky-failure persist on sharelatex_generic\n"
+              : "option redispatch on sharelatex_generic\n");
     }
     b.append('\n');
     b.append("  proxy          ").append(base).append("/\n");
@@ -383,7 +420,7 @@ public final class Demo implements AutoCloseable {
     }
     Demo demo;
     try {
-      demo = start(o.port(), o.interMillis());
+      demo = start(o.port(), o.interMillis(), o.stickyFailure());
     } catch (IOException e) {
       if (isBind(e)) {
         err.println("stickyroute demo: port " + o.port() + " on 127.0.0.1 is already in use; choose another with --port");

@@ -77,6 +77,7 @@ public class StickyProxyServlet extends ProxyServlet {
   private static final long DEFAULT_CONNECT_TIMEOUT = 5000;
 
   private static final String RETRIES_ATTRIBUTE = "org.stickyroute.proxy.retries";
+  private static final String ANSWERED_ATTRIBUTE = "org.stickyroute.proxy.answered";
   private transient ServletConfig withDefaults;
   private transient volatile Router router;
 
@@ -203,7 +204,7 @@ public class StickyProxyServlet extends ProxyServlet {
         log("stickyroute proxy: no decision on " + request.getRequestURI() + ": is StickyRouteFilter mapped in front?");
         response.sendError(502);
       } else {
-        StickyRouteFilter.unavailable(response, d.status() == 0 ? 503 : d.status());
+        StickyRouteFilter.unavailable(response, d.status() == 0 ? 503 : d.status(), d.stickyFailure());
       }
     } catch (IOException e) {
       log("stickyroute proxy: cannot answer", e);
@@ -264,6 +265,7 @@ public class StickyProxyServlet extends ProxyServlet {
   @Override
   protected void onServerResponseHeaders(
       HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse) {
+    clientRequest.setAttribute(ANSWERED_ATTRIBUTE, Boolean.TRUE);
     Set<String> connection = Set.of();
     for (HttpField f : serverResponse.getHeaders()) {
       if (f.getHeader() == HttpHeader.CONNECTION) {
@@ -318,15 +320,17 @@ public class StickyProxyServlet extends ProxyServlet {
       HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse, Throwable failure) {
     Exchange ex = StickyRouteFilter.exchange(clientRequest);
     Decision d = StickyRouteFilter.decision(clientRequest);
-    if (d != null && connectFailure(failure) && !proxyResponse.isCommitted()) {
+    if (d != null && (connectFailure(failure) || emptyResponse(clientRequest, failure)) && !proxyResponse.isCommitted()) {
       if (retry(clientRequest, proxyResponse, d)) {
         return;
       }
       if (ex != null) {
         ex.noServerResponse();
       }
+      Router r = router();
+      boolean sticky = r != null && r.failSticky(d);
       try {
-        StickyRouteFilter.unavailable(proxyResponse, 503);
+        StickyRouteFilter.unavailable(proxyResponse, sticky ? d.status() : 503, sticky);
       } catch (IOException e) {
         log("stickyroute proxy: cannot answer 503", e);
       }
@@ -340,6 +344,42 @@ public class StickyProxyServlet extends ProxyServlet {
       ex.noServerResponse();
     }
     super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
+  }
+
+  /**
+   * Whether an idempotent request without a body failed on a connection the server closed before it answered
+   * anything (HAProxy's {@code empty-response}): typically a kept-alive connection the server closed — it
+   * died, restarted or timed out the idle connection — just as the request was written to it. HAProxy
+   * meets this case less often: under the seed's {@code option http-server-close} it never reuses a server
+   * connection, and {@code http-reuse safe} never sends a first request over one, so a dead server shows up
+   * as a refused new connection. This proxy keeps server connections alive, so it retries such requests as
+   * it retries a refused connection (RFC 9110 §9.2.2 allows it for idempotent methods). Timeouts are not
+   * retried.
+   */
+  boolean emptyResponse(HttpServletRequest clientRequest, Throwable failure) {
+    if (clientRequest.getAttribute(ANSWERED_ATTRIBUTE) != null || !idempotent(clientRequest.getMethod())
+        || hasContent(clientRequest)) {
+      return false;
+    }
+    boolean io = false;
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof java.util.concurrent.TimeoutException || t instanceof SocketTimeoutException) {
+        return false;
+      }
+      io |= t instanceof IOException;
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return io;
+  }
+
+  /** RFC 9110 §9.2.2's idempotent methods. */
+  static boolean idempotent(String method) {
+    return switch (method) {
+      case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
+      default -> false;
+    };
   }
 
   /** Whether the server could not be connected to (refused, unreachable, connect timeout): nothing was sent. */
@@ -381,6 +421,10 @@ public class StickyProxyServlet extends ProxyServlet {
         log("stickyroute proxy: no router in the ServletContext: cannot redispatch");
         return false;
       }
+      if (!r.mayRedispatch(d)) {
+        // sticky-failure strict: the user's server is retried, never swapped for another one
+        return retryOnSameServer(clientRequest, proxyResponse, bc);
+      }
       int s = r.redispatch(d);
       if (s < 0) {
         return false;
@@ -394,6 +438,11 @@ public class StickyProxyServlet extends ProxyServlet {
     } else {
       getHttpClient().getScheduler().schedule(send, pause, TimeUnit.MILLISECONDS);
     }
+    return true;
+  }
+
+  private boolean retryOnSameServer(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, BackendConfig bc) {
+    getHttpClient().getScheduler().schedule(() -> resend(clientRequest, proxyResponse), turnAround(bc), TimeUnit.MILLISECONDS);
     return true;
   }
 
