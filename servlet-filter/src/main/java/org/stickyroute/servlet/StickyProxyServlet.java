@@ -60,7 +60,12 @@ import org.stickyroute.config.Balance;
  *       the new server) when the server is no longer running, on the last retry (or every {@code
  *       option redispatch <n>}-th), or at once for a non-persistent request to a non-hash backend with more
  *       than one active server. Map-based hashing ignores the failed server and recomputes it, as HAProxy
- *       does. When every attempt fails the client gets HAProxy's 503 page, without a cookie.
+ *       does. When every attempt fails the client gets HAProxy's 503 page, without a cookie. Under the
+ *       {@code strict} sticky-failure policy a request its cookie chose is never redispatched: after its
+ *       retries it gets the strict status and a page saying that the session's server is unavailable.
+ *   <li><b>Closed kept-alive connections</b>: an idempotent request without a body that fails on a
+ *       connection the server closed before answering anything is retried like a refused connection (see
+ *       {@link #emptyResponse}).
  *   <li>Other failures keep Jetty's answers (502, 504 on timeout), without a cookie. {@code timeout server}
  *       becomes the proxy request's idle timeout; {@code timeout connect} (the largest of the backends, 5 s
  *       when none is set) the client's connect timeout.

@@ -16,7 +16,8 @@ import java.util.List;
  * insert indirect} (and without the {@code id~} prefix under {@code prefix}) in {@code getHeader}, {@code
  * getHeaders}, {@code getHeaderNames} and {@code getCookies}; with the scheme and client address a trusted
  * proxy reported; without forwarded headers an untrusted sender supplied; and with async requests tied to
- * the filter's end-of-request handling. Created only when one of those applies.
+ * the filter's end-of-request handling. Every routed request is wrapped: the wrapper also answers the
+ * attribute {@link StickyRouteFilter#DECISION_ATTRIBUTE} without storing it in the container's request.
  */
 final class StickyRequest extends HttpServletRequestWrapper {
   private final Exchange ex;
@@ -37,6 +38,31 @@ final class StickyRequest extends HttpServletRequestWrapper {
 
   Exchange exchange() {
     return ex;
+  }
+
+  /** The decision while this request's use of the exchange lasts, else {@code null}. */
+  private Object decision() {
+    return ex.current(generation) ? ex.decision : null;
+  }
+
+  @Override
+  public Object getAttribute(String name) {
+    if (StickyRouteFilter.DECISION_ATTRIBUTE.equals(name)) {
+      Object own = super.getAttribute(name); // set when the request went async
+      return own != null ? own : decision();
+    }
+    return super.getAttribute(name);
+  }
+
+  @Override
+  public Enumeration<String> getAttributeNames() {
+    Enumeration<String> names = super.getAttributeNames();
+    if (decision() == null || super.getAttribute(StickyRouteFilter.DECISION_ATTRIBUTE) != null) {
+      return names;
+    }
+    List<String> all = new ArrayList<>(Collections.list(names));
+    all.add(StickyRouteFilter.DECISION_ATTRIBUTE);
+    return Collections.enumeration(all);
   }
 
   private static boolean isForwardedHeader(String name) {
@@ -206,6 +232,8 @@ final class StickyRequest extends HttpServletRequestWrapper {
     if (!ex.listening && ex.current(generation)) {
       c.addListener(ex.endListener());
       ex.listening = true;
+      // ASYNC and ERROR dispatches may get the container's request rather than this wrapper
+      super.setAttribute(StickyRouteFilter.DECISION_ATTRIBUTE, ex.decision);
     }
     hookedDelegate = c;
     hooked = new HookedAsyncContext(c);

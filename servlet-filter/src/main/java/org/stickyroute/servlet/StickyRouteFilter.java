@@ -37,7 +37,10 @@ import org.stickyroute.config.StickyProperties;
  * <p><b>Per request</b> the router runs once (on the {@code REQUEST} dispatch; later {@code ASYNC}, {@code
  * ERROR}, {@code FORWARD} and {@code INCLUDE} dispatches of the same request reuse the decision) and the
  * {@link Decision} is exposed as the request attribute {@link #DECISION_ATTRIBUTE}, or typed through {@link
- * #decision(ServletRequest)}. It is valid until the request ends; do not keep it (decisions are pooled).
+ * #decision(ServletRequest)}, on the request the filter passes down the chain (a wrapper that answers the
+ * attribute without storing it in the container's request, which would cost Jetty an attribute map per
+ * request; the container's request holds it once the request goes async). It is valid until the request
+ * ends; do not keep it (decisions are pooled).
  *
  * <ul>
  *   <li>Under {@code cookie ... insert indirect}, everything downstream sees the request without the
@@ -504,7 +507,10 @@ public class StickyRouteFilter implements Filter {
       throw x;
     }
     ex.info = e.info(d.backend());
-    req.setAttribute(DECISION_ATTRIBUTE, d);
+    // The decision is the attribute DECISION_ATTRIBUTE of the request wrapper handed downstream, which every
+    // routed request gets: setting a real attribute would make Jetty build an attribute map per request (a
+    // ConcurrentHashMap and its table, the largest cost of the filter on a fast path). The container's own
+    // request gets the attribute only when the request goes async, for the dispatches that follow (end).
     Boolean async = null;
     try {
       if (!d.ok() && e.options.unavailable() == Unavailable.RESPOND) {
@@ -513,7 +519,7 @@ public class StickyRouteFilter implements Filter {
       }
       ex.watchResponse = d.ok() && ex.info != null && ex.info.watchesResponse;
       HttpServletResponse out = ex.watchResponse ? new StickyResponse(resp, ex) : resp;
-      HttpServletRequest in = needsRequestWrapper(ex) ? new StickyRequest(req, out, ex) : req;
+      HttpServletRequest in = new StickyRequest(req, out, ex);
       chain.doFilter(in, out);
       async = req.isAsyncStarted();
       if (!ex.listening && !async && out instanceof StickyResponse s) {
@@ -536,13 +542,14 @@ public class StickyRouteFilter implements Filter {
     if (asyncStarted) {
       try {
         req.getAsyncContext().addListener(ex.endListener());
+        // ASYNC and ERROR dispatches may get the container's request rather than the wrapper
+        req.setAttribute(DECISION_ATTRIBUTE, ex.decision);
         ex.listening = true;
         return;
       } catch (IllegalStateException alreadyOver) {
         // the async cycle already ended: nothing will call the listener
       }
     }
-    req.removeAttribute(DECISION_ATTRIBUTE);
     ex.finish(generation);
   }
 
