@@ -91,7 +91,9 @@ public final class ReliabilityRun {
    * @param maxMillis largest latency
    * @param inFlightAtKill requests the proxy had in flight on the instance when it was killed (both
    *     backends, sampled just before and just after)
-   * @param lostInFlight failed requests sent before the kill completed
+   * @param lostInFlight failed requests sent before the kill completed and still running when it began
+   * @param steadyRequests requests sent while every instance was up (before the kill, after recovery)
+   * @param steadyFailures of those, the ones that failed (other than those in flight at the kill): must be 0
    * @param projectHashed503 {@code /project/} requests to the dead instance before the checks noticed, answered
    *     503 after the retries (HAProxy's behaviour for map-based hashing)
    * @param strictErrors the clear error pages under {@code strict}
@@ -118,6 +120,8 @@ public final class ReliabilityRun {
       double maxMillis,
       int inFlightAtKill,
       long lostInFlight,
+      long steadyRequests,
+      long steadyFailures,
       long projectHashed503,
       long strictErrors,
       long cookieMoves,
@@ -145,6 +149,8 @@ public final class ReliabilityRun {
           settings.seed()));
       b.append(String.format(Locale.ROOT, "  requests        %,d (%,.0f/s), 2xx %,d, other %s%n", requests, requests / seconds, ok,
           statuses.isEmpty() ? "none" : statuses));
+      b.append(String.format(Locale.ROOT, "  steady load     %,d requests while every instance was up (before the kill, after recovery): %d non-2xx%n",
+          steadyRequests, steadyFailures));
       b.append(String.format(Locale.ROOT, "  latency         p50 %.2f ms, p99 %.2f ms, max %.0f ms%n", p50Millis, p99Millis, maxMillis));
       b.append(String.format(Locale.ROOT, "  kill %s       %d request(s) in flight on it; %d failed (in flight when it died)%n",
           VICTIM, inFlightAtKill, lostInFlight));
@@ -193,6 +199,8 @@ public final class ReliabilityRun {
 
   private final LongAdder requests = new LongAdder();
   private final LongAdder ok = new LongAdder();
+  private final LongAdder steady = new LongAdder();
+  private final LongAdder steadyFailed = new LongAdder();
   private final Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
   private final LongAdder cookieMoves = new LongAdder();
   private final Histogram latency = new Histogram();
@@ -415,7 +423,7 @@ public final class ReliabilityRun {
       } else if (settings.policy() == StickyFailure.STRICT && !f.client().project && VICTIM.equals(f.sentCookie())
           && f.strictPage() && f.done() >= killStart && f.sent() < recovered) {
         strict++;
-      } else if (f.sent() < killDone) {
+      } else if (f.sent() < killDone && f.done() >= killStart) {
         lost++;
       } else {
         violation(String.format(Locale.ROOT, "unexplained failure at t=%.3fs: %s %s (cookie %s) -> %s %s",
@@ -425,6 +433,9 @@ public final class ReliabilityRun {
     }
     if (lost > inFlightAtKill + 2L) { // the samples bracket the kill; allow the two requests between them
       violation("lost " + lost + " requests sent before the kill, but only " + inFlightAtKill + " were in flight on " + VICTIM);
+    }
+    if (steadyFailed.sum() != 0) {
+      violation(steadyFailed.sum() + " non-2xx answers while every instance was up");
     }
     int victimClients = 0;
     int victimMoved = 0;
@@ -454,7 +465,8 @@ public final class ReliabilityRun {
     }
     Settings ran = new Settings(settings.seconds(), settings.clients(), inter, settings.policy(), settings.seed());
     return new Report(ran, requests.sum(), ok.sum(), Collections.unmodifiableMap(other), seconds,
-        latency.percentile(0.50), latency.percentile(0.99), latency.max(), inFlightAtKill, lost, project503, strict,
+        latency.percentile(0.50), latency.percentile(0.99), latency.max(), inFlightAtKill, lost, steady.sum(),
+        steadyFailed.sum(), project503, strict,
         cookieMoves.sum(), victimClients, victimMoved, downMillis, upMillis, downBound, upBound, inFlightAtEnd,
         minSeen, List.copyOf(heap), List.copyOf(v));
   }
@@ -488,6 +500,13 @@ public final class ReliabilityRun {
     long done = System.nanoTime();
     requests.increment();
     latency.record(done - sent);
+    boolean inSteady = done < killStart || sent > recovered;
+    if (inSteady) {
+      steady.increment();
+      if (result.isFailed() || result.getResponse().getStatus() / 100 != 2) {
+        steadyFailed.increment();
+      }
+    }
     if (result.isFailed()) {
       statuses.computeIfAbsent(0, k -> new LongAdder()).increment();
       failures.add(new Failure(c, path, sentCookie, sent, done, 0, false, String.valueOf(result.getFailure())));

@@ -33,6 +33,8 @@ class ReliabilityRunTest {
     assertTrue(r.cookieMoves() >= r.victimClients(), r.text());
     assertEquals(0, r.inFlightAtEnd());
     assertEquals(0, r.strictErrors());
+    assertEquals(0, r.steadyFailures(), "sustained load with every instance up: only 2xx");
+    assertTrue(r.steadyRequests() > r.requests() / 4, r.text());
     // nothing but the explained failures: every non-2xx answer is one of them
     long failed = r.statuses().values().stream().mapToLong(Long::longValue).sum();
     assertEquals(failed, r.lostInFlight() + r.projectHashed503(), r.text());

@@ -82,7 +82,6 @@ public class StickyProxyServlet extends ProxyServlet {
   private static final long DEFAULT_CONNECT_TIMEOUT = 5000;
 
   private static final String RETRIES_ATTRIBUTE = "org.stickyroute.proxy.retries";
-  private static final String ANSWERED_ATTRIBUTE = "org.stickyroute.proxy.answered";
   private transient ServletConfig withDefaults;
   private transient volatile Router router;
 
@@ -270,7 +269,6 @@ public class StickyProxyServlet extends ProxyServlet {
   @Override
   protected void onServerResponseHeaders(
       HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse) {
-    clientRequest.setAttribute(ANSWERED_ATTRIBUTE, Boolean.TRUE);
     Set<String> connection = Set.of();
     for (HttpField f : serverResponse.getHeaders()) {
       if (f.getHeader() == HttpHeader.CONNECTION) {
@@ -325,7 +323,7 @@ public class StickyProxyServlet extends ProxyServlet {
       HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse, Throwable failure) {
     Exchange ex = StickyRouteFilter.exchange(clientRequest);
     Decision d = StickyRouteFilter.decision(clientRequest);
-    if (d != null && (connectFailure(failure) || emptyResponse(clientRequest, failure)) && !proxyResponse.isCommitted()) {
+    if (d != null && (connectFailure(failure) || emptyResponse(clientRequest, serverResponse, failure)) && !proxyResponse.isCommitted()) {
       if (retry(clientRequest, proxyResponse, d)) {
         return;
       }
@@ -361,8 +359,9 @@ public class StickyProxyServlet extends ProxyServlet {
    * it retries a refused connection (RFC 9110 §9.2.2 allows it for idempotent methods). Timeouts are not
    * retried.
    */
-  boolean emptyResponse(HttpServletRequest clientRequest, Throwable failure) {
-    if (clientRequest.getAttribute(ANSWERED_ATTRIBUTE) != null || !idempotent(clientRequest.getMethod())
+  boolean emptyResponse(HttpServletRequest clientRequest, Response serverResponse, Throwable failure) {
+    // a status means the server's answer had begun (Jetty's client response holds 0 until its status line)
+    if ((serverResponse != null && serverResponse.getStatus() > 0) || !idempotent(clientRequest.getMethod())
         || hasContent(clientRequest)) {
       return false;
     }

@@ -48,6 +48,10 @@ class StickyProxyServletTest {
           use_backend projects if is_project
           use_backend cons if is_cons
           use_backend persisting if is_persist
+          acl is_hup path_beg /hup
+          acl is_strict path_beg /strict
+          use_backend hangup if is_hup
+          use_backend strictapp if is_strict
           default_backend app
 
       backend app
@@ -78,12 +82,27 @@ class StickyProxyServletTest {
           cookie KEEP insert indirect
           server k1 127.0.0.1:P1 cookie k1
           server dead 127.0.0.1:PDEAD cookie dead
+
+      backend hangup
+          balance roundrobin
+          option redispatch
+          cookie HUP insert indirect
+          server h1 127.0.0.1:P1 cookie h1
+          server rude 127.0.0.1:PRUDE cookie rude
+
+      backend strictapp
+          balance roundrobin
+          option redispatch
+          cookie STRICTID insert indirect
+          server t1 127.0.0.1:P1 cookie t1
+          server dead 127.0.0.1:PDEAD cookie dead
       """;
 
   @Parameter Containers kind;
 
   static TestBackend b1;
   static TestBackend b2;
+  static HangUpServer rude;
   static Router router;
   static ServletContainer proxy;
   static int port;
@@ -92,9 +111,12 @@ class StickyProxyServletTest {
   static void start(Containers kind) throws Exception {
     b1 = new TestBackend("b1");
     b2 = new TestBackend("b2");
+    rude = new HangUpServer();
     String cfg = CONFIG.replace("PDEAD", Integer.toString(TestBackend.closedPort()))
+        .replace("PRUDE", Integer.toString(rude.port()))
         .replace("P1", Integer.toString(b1.port())).replace("P2", Integer.toString(b2.port()));
-    router = Router.create(ConfigLoader.parse(cfg, "proxy.cfg", true));
+    router = Router.create(org.stickyroute.config.StickyProperties.apply(ConfigLoader.parse(cfg, "proxy.cfg", true),
+        Map.of("backend.strictapp.sticky-failure", "strict"), "test"));
     proxy = kind.get()
         .filterForServlet("sticky", new StickyRouteFilter(router, StickyRouteFilter.Options.defaults()), "proxy", Map.of())
         .servlet("proxy", new StickyProxyServlet(), "/*")
@@ -108,6 +130,42 @@ class StickyProxyServletTest {
     proxy.close();
     b1.close();
     b2.close();
+    rude.close();
+  }
+
+  /** A server that reads each request and closes the connection without answering (it "dies" mid-request). */
+  static final class HangUpServer implements AutoCloseable {
+    private final java.net.ServerSocket socket;
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+
+    HangUpServer() throws java.io.IOException {
+      socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+      Thread t = new Thread(() -> {
+        while (!socket.isClosed()) {
+          try (java.net.Socket c = socket.accept()) {
+            connections.incrementAndGet();
+            c.getInputStream().read(new byte[8192]); // the request head, then hang up
+          } catch (java.io.IOException e) {
+            // closed
+          }
+        }
+      }, "hang-up-server");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    int port() {
+      return socket.getLocalPort();
+    }
+
+    int connections() {
+      return connections.get();
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      socket.close();
+    }
   }
 
   @AfterEach
@@ -218,6 +276,42 @@ class StickyProxyServletTest {
     } finally {
       persisting.setHealth("dead", org.stickyroute.Health.UP);
     }
+  }
+
+  @Test
+  void anIdempotentRequestTheServerHungUpOnIsRetriedThenRedispatched() {
+    int before = rude.connections();
+    HttpResponse<String> r = get(port, "/hup/page", "Cookie", "HUP=rude; lang=fr");
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("b1", header(r, "X-Served-By"));
+    assertEquals("HUP=h1; path=/", header(r, "set-cookie"), "moved with a new cookie");
+    assertEquals(3, rude.connections() - before, "the first attempt and two retries on the same server, then redispatched");
+  }
+
+  @Test
+  void aRequestWithABodyTheServerHungUpOnIsNotRetried() {
+    int before = rude.connections();
+    HttpResponse<String> r = Http.send("POST", port, "/hup/form", "a=1", "Cookie", "HUP=rude");
+    assertEquals(502, r.statusCode(), "the server may have acted on it: not repeated");
+    assertEquals(1, rude.connections() - before);
+    assertNull(header(r, "set-cookie"));
+  }
+
+  @Test
+  void strictNeverRedispatchesARefusedStickyRequest() {
+    int before = b1.requests();
+    long start = System.nanoTime();
+    HttpResponse<String> r = get(port, "/strict/x", "Cookie", "STRICTID=dead");
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(503, r.statusCode());
+    assertTrue(r.body().contains("The server this session is bound to is unavailable (sticky-failure strict)"), r.body());
+    assertNull(header(r, "set-cookie"));
+    assertEquals(before, b1.requests(), "the live server never saw it");
+    assertTrue(millis >= 280, "three retries on the same server, 100 ms apart: " + millis);
+    // without a cookie the same backend load-balances and may redispatch as usual
+    HttpResponse<String> fresh = get(port, "/strict/y");
+    assertEquals(200, fresh.statusCode());
+    assertEquals("STRICTID=t1; path=/", header(fresh, "set-cookie"));
   }
 
   @Test
