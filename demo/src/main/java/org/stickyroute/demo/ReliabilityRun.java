@@ -92,6 +92,7 @@ public final class ReliabilityRun {
    * @param inFlightAtKill requests the proxy had in flight on the instance when it was killed (both
    *     backends, sampled just before and just after)
    * @param lostInFlight failed requests sent before the kill completed and still running when it began
+   * @param lostDetails up to ten of those, as text
    * @param steadyRequests requests sent while every instance was up (before the kill, after recovery)
    * @param steadyFailures of those, the ones that failed (other than those in flight at the kill): must be 0
    * @param projectHashed503 {@code /project/} requests to the dead instance before the checks noticed, answered
@@ -120,6 +121,7 @@ public final class ReliabilityRun {
       double maxMillis,
       int inFlightAtKill,
       long lostInFlight,
+      List<String> lostDetails,
       long steadyRequests,
       long steadyFailures,
       long projectHashed503,
@@ -154,6 +156,9 @@ public final class ReliabilityRun {
       b.append(String.format(Locale.ROOT, "  latency         p50 %.2f ms, p99 %.2f ms, max %.0f ms%n", p50Millis, p99Millis, maxMillis));
       b.append(String.format(Locale.ROOT, "  kill %s       %d request(s) in flight on it; %d failed (in flight when it died)%n",
           VICTIM, inFlightAtKill, lostInFlight));
+      for (String l : lostDetails) {
+        b.append("                    ").append(l).append('\n');
+      }
       b.append(String.format(Locale.ROOT, "  project 503s    %d (/project/ hashed to %s before the checks noticed: HAProxy's map-based behaviour)%n",
           projectHashed503, VICTIM));
       if (settings.policy() == StickyFailure.STRICT) {
@@ -222,7 +227,7 @@ public final class ReliabilityRun {
    * failures do not show up as heap growth in the run's own figures.
    */
   record Failure(Client client, String path, String sentCookie, long sent, long done, int status, boolean strictPage,
-      String detail) {}
+      String servedBy, String detail) {}
 
   /** One closed-loop client: a browser with a cookie jar of one SERVERID cookie, or a project's compiles. */
   static final class Client {
@@ -414,6 +419,7 @@ public final class ReliabilityRun {
 
     // every failure explained
     long lost = 0;
+    List<String> lostDetails = new ArrayList<>();
     long project503 = 0;
     long strict = 0;
     for (Failure f : failures) {
@@ -423,12 +429,20 @@ public final class ReliabilityRun {
       } else if (settings.policy() == StickyFailure.STRICT && !f.client().project && VICTIM.equals(f.sentCookie())
           && f.strictPage() && f.done() >= killStart && f.sent() < recovered) {
         strict++;
-      } else if (f.sent() < killDone && f.done() >= killStart) {
+      } else if (f.sent() < killDone && f.done() >= killStart && (f.status() != 500 || VICTIM.equals(f.servedBy()))) {
+        // in flight when the instance died: retried where allowed, else its last answer (an instance that is
+        // stopping may itself answer 500 to what it was serving) or the proxy's 502/503
         lost++;
+        if (lostDetails.size() < 10) {
+          lostDetails.add(String.format(Locale.ROOT, "%s %s (cookie %s) -> %s %s%s", f.client().project ? "project" : "page",
+              f.path(), f.sentCookie(), f.status() == 0 ? "transport failure" : f.status(),
+              f.servedBy() == null ? "" : "from " + f.servedBy() + ": ", f.detail()));
+        }
       } else {
-        violation(String.format(Locale.ROOT, "unexplained failure at t=%.3fs: %s %s (cookie %s) -> %s %s",
+        violation(String.format(Locale.ROOT, "unexplained failure at t=%.3fs: %s %s (cookie %s) -> %s %s%s",
             (f.sent() - start) / 1e9, f.client().project ? "project" : "page", f.path(), f.sentCookie(),
-            f.status() == 0 ? "transport failure" : f.status(), f.detail()));
+            f.status() == 0 ? "transport failure" : f.status(), f.servedBy() == null ? "" : "from " + f.servedBy() + ": ",
+            f.detail()));
       }
     }
     if (lost > inFlightAtKill + 2L) { // the samples bracket the kill; allow the two requests between them
@@ -465,7 +479,7 @@ public final class ReliabilityRun {
     }
     Settings ran = new Settings(settings.seconds(), settings.clients(), inter, settings.policy(), settings.seed());
     return new Report(ran, requests.sum(), ok.sum(), Collections.unmodifiableMap(other), seconds,
-        latency.percentile(0.50), latency.percentile(0.99), latency.max(), inFlightAtKill, lost, steady.sum(),
+        latency.percentile(0.50), latency.percentile(0.99), latency.max(), inFlightAtKill, lost, List.copyOf(lostDetails), steady.sum(),
         steadyFailed.sum(), project503, strict,
         cookieMoves.sum(), victimClients, victimMoved, downMillis, upMillis, downBound, upBound, inFlightAtEnd,
         minSeen, List.copyOf(heap), List.copyOf(v));
@@ -509,7 +523,7 @@ public final class ReliabilityRun {
     }
     if (result.isFailed()) {
       statuses.computeIfAbsent(0, k -> new LongAdder()).increment();
-      failures.add(new Failure(c, path, sentCookie, sent, done, 0, false, String.valueOf(result.getFailure())));
+      failures.add(new Failure(c, path, sentCookie, sent, done, 0, false, null, String.valueOf(result.getFailure())));
       return;
     }
     var response = result.getResponse();
@@ -519,7 +533,7 @@ public final class ReliabilityRun {
       boolean strictPage = body != null && body.contains(STRICT_MARK);
       boolean haproxy503 = status == 503 && body != null && body.contains("No server is available to handle this request.");
       String detail = strictPage ? "strict page" : haproxy503 ? "HAProxy's 503 page" : body == null ? "" : body.replace('\n', ' ');
-      failures.add(new Failure(c, path, sentCookie, sent, done, status, strictPage,
+      failures.add(new Failure(c, path, sentCookie, sent, done, status, strictPage, response.getHeaders().get("X-Served-By"),
           detail.length() > 200 ? detail.substring(0, 200) : detail));
       if (strictPage && hasSetCookie(response.getHeaders().getFields(HttpHeader.SET_COOKIE))) {
         violation("a strict error page carried a Set-Cookie");
