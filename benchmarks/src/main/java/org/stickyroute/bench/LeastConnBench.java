@@ -30,8 +30,12 @@ import org.stickyroute.config.ServerConfig;
  * <ul>
  *   <li>{@code leastconn*}: stickyroute's {@code balance leastconn} ({@link BackendSnapshot#acquire} then
  *       {@link Lease#close}), HAProxy's exact order through the lock-free tree;
- *   <li>{@code scan*}: the Ribbon {@code BestAvailableRule} pattern, a linear scan for the minimum of an
- *       {@link AtomicIntegerArray} then {@code incrementAndGet}/{@code decrementAndGet} (no weights, no FIFO);
+ *   <li>{@code scan*}: the Ribbon {@code BestAvailableRule} pattern reduced to its best case, a linear scan
+ *       for the minimum of one compact {@link AtomicIntegerArray} then {@code incrementAndGet}/{@code
+ *       decrementAndGet} (no weights, no FIFO);
+ *   <li>{@code ribbonScan*}: the same scan over Ribbon's own layout, a list of per-server stats objects each
+ *       holding an {@code AtomicInteger} (Ribbon's {@code ServerStats.activeRequestsCount}), still without
+ *       the per-server {@code LoadingCache} lookup Ribbon adds;
  *   <li>{@code p2c*}: stickyroute's {@code balance random(2)} (power of two distinct choices).
  * </ul>
  *
@@ -54,12 +58,17 @@ public class LeastConnBench {
     Backend leastConn;
     Backend random;
     AtomicIntegerArray active;
+    java.util.List<ServerStat> stats;
 
     @Setup(Level.Trial)
     public void setUp() {
       leastConn = new Backend(config(Balance.leastConn(), servers));
       random = new Backend(config(Balance.random(2), servers));
       active = new AtomicIntegerArray(servers);
+      stats = new java.util.ArrayList<>();
+      for (int i = 0; i < servers; i++) {
+        stats.add(new ServerStat());
+      }
     }
 
     @TearDown(Level.Trial)
@@ -80,6 +89,12 @@ public class LeastConnBench {
       }
       return b.build();
     }
+  }
+
+  /** A per-server stats object, as Ribbon keeps one per server (its counter is an {@code AtomicInteger}). */
+  static final class ServerStat {
+    final java.util.concurrent.atomic.AtomicInteger activeRequests = new java.util.concurrent.atomic.AtomicInteger();
+    long totalRequests; // Ribbon's ServerStats carries many more fields; one keeps the object realistic in size
   }
 
   /** One reusable lease per benchmark thread. */
@@ -143,6 +158,38 @@ public class LeastConnBench {
   @Threads(2)
   public int scan2(Shared s) {
     return scan(s);
+  }
+
+  private static int ribbonScan(Shared s) {
+    java.util.List<ServerStat> list = s.stats;
+    int n = list.size();
+    ServerStat best = null;
+    int bestIndex = 0;
+    int min = Integer.MAX_VALUE;
+    for (int i = 0; i < n; i++) {
+      ServerStat st = list.get(i);
+      int v = st.activeRequests.get();
+      if (v < min) {
+        min = v;
+        best = st;
+        bestIndex = i;
+      }
+    }
+    best.activeRequests.incrementAndGet();
+    best.activeRequests.decrementAndGet();
+    return bestIndex;
+  }
+
+  @Benchmark
+  @Threads(1)
+  public int ribbonScan1(Shared s) {
+    return ribbonScan(s);
+  }
+
+  @Benchmark
+  @Threads(2)
+  public int ribbonScan2(Shared s) {
+    return ribbonScan(s);
   }
 
   @Benchmark
