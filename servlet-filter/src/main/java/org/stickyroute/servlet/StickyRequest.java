@@ -45,11 +45,16 @@ final class StickyRequest extends HttpServletRequestWrapper {
     return ex.current(generation) ? ex.decision : null;
   }
 
+  /**
+   * The decision, checked against this request's generation: once the request has ended and its pooled
+   * exchange serves another request, a late reader (a callback that outlived the request) gets {@code null}
+   * rather than another request's decision. (The container's request may still hold the attribute set when
+   * the request went async; the wrapper does not trust it.)
+   */
   @Override
   public Object getAttribute(String name) {
     if (StickyRouteFilter.DECISION_ATTRIBUTE.equals(name)) {
-      Object own = super.getAttribute(name); // set when the request went async
-      return own != null ? own : decision();
+      return decision();
     }
     return super.getAttribute(name);
   }
@@ -57,11 +62,17 @@ final class StickyRequest extends HttpServletRequestWrapper {
   @Override
   public Enumeration<String> getAttributeNames() {
     Enumeration<String> names = super.getAttributeNames();
-    if (decision() == null || super.getAttribute(StickyRouteFilter.DECISION_ATTRIBUTE) != null) {
+    boolean live = decision() != null;
+    boolean stored = super.getAttribute(StickyRouteFilter.DECISION_ATTRIBUTE) != null;
+    if (live == stored) {
       return names;
     }
     List<String> all = new ArrayList<>(Collections.list(names));
-    all.add(StickyRouteFilter.DECISION_ATTRIBUTE);
+    if (live) {
+      all.add(StickyRouteFilter.DECISION_ATTRIBUTE);
+    } else {
+      all.remove(StickyRouteFilter.DECISION_ATTRIBUTE);
+    }
     return Collections.enumeration(all);
   }
 
