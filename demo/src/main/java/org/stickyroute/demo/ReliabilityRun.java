@@ -349,6 +349,13 @@ public final class ReliabilityRun {
     sampler.setDaemon(true);
     sampler.start();
 
+    // Start the load once every checked server has passed a check: a checked server starts UP with its
+    // health at `rise`, so HAProxy (and stickyroute) mark it DOWN at its first failed check, and a first probe
+    // that times out under a cold-start burst of load would take an instance out before the run begins.
+    long healthyBy = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3 * inter + 5000);
+    while (!everyCheckedServerPassed() && System.nanoTime() < healthyBy) {
+      Thread.sleep(20);
+    }
     long start = System.nanoTime();
     long end = start + TimeUnit.SECONDS.toNanos(settings.seconds());
     for (Client c : clients) {
@@ -640,6 +647,17 @@ public final class ReliabilityRun {
     if (violationCount.incrementAndGet() <= 200) {
       violations.add(v);
     }
+  }
+
+  private boolean everyCheckedServerPassed() {
+    for (Backend b : demo.router().backends()) {
+      for (ServerStats st : b.stats().servers()) {
+        if (st.checked() && (st.lastCheck() == null || !st.lastCheck().success())) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** The backends that have the victim among their servers. */

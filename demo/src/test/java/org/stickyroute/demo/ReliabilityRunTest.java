@@ -25,7 +25,7 @@ class ReliabilityRunTest {
   @Test
   void redispatchUnderLoad() throws Exception {
     ReliabilityRun.Report r = ReliabilityRun.run(
-        new ReliabilityRun.Settings(20, 200, 500, StickyFailure.REDISPATCH, seed()), System.out);
+        new ReliabilityRun.Settings(20, 200, 1000, StickyFailure.REDISPATCH, seed()), System.out);
     System.out.print(r.text());
     assertTrue(r.passed(), r.text());
     assertTrue(r.requests() > 5_000, "too little load to mean anything: " + r.requests());
@@ -43,7 +43,7 @@ class ReliabilityRunTest {
   @Test
   void strictUnderLoad() throws Exception {
     ReliabilityRun.Report r = ReliabilityRun.run(
-        new ReliabilityRun.Settings(16, 120, 500, StickyFailure.STRICT, seed()), System.out);
+        new ReliabilityRun.Settings(20, 120, 1000, StickyFailure.STRICT, seed()), System.out);
     System.out.print(r.text());
     assertTrue(r.passed(), r.text());
     assertTrue(r.victimClients() > 0, r.text());
