@@ -671,36 +671,25 @@ public final class ReliabilityRun {
     return list;
   }
 
-  private int inFlightOn(String server) {
-    int n = 0;
+  /** Every server's stats, in every backend. */
+  private List<ServerStats> allServerStats() {
+    List<ServerStats> all = new ArrayList<>();
     for (Backend b : demo.router().backends()) {
-      for (ServerStats s : b.stats().servers()) {
-        if (s.name().equals(server)) {
-          n += s.inFlight();
-        }
-      }
+      all.addAll(b.stats().servers());
     }
-    return n;
+    return all;
+  }
+
+  private int inFlightOn(String server) {
+    return allServerStats().stream().filter(s -> s.name().equals(server)).mapToInt(ServerStats::inFlight).sum();
   }
 
   private long totalInFlight() {
-    long n = 0;
-    for (Backend b : demo.router().backends()) {
-      for (ServerStats s : b.stats().servers()) {
-        n += s.inFlight();
-      }
-    }
-    return n;
+    return allServerStats().stream().mapToLong(ServerStats::inFlight).sum();
   }
 
   private long totalInFlightMin() {
-    long min = Long.MAX_VALUE;
-    for (Backend b : demo.router().backends()) {
-      for (ServerStats s : b.stats().servers()) {
-        min = Math.min(min, s.inFlight());
-      }
-    }
-    return min;
+    return allServerStats().stream().mapToLong(ServerStats::inFlight).min().orElse(0);
   }
 
   private String inFlightByServer() {

@@ -425,15 +425,14 @@ public class StickyProxyServlet extends ProxyServlet {
         log("stickyroute proxy: no router in the ServletContext: cannot redispatch");
         return false;
       }
-      if (!r.mayRedispatch(d)) {
-        // sticky-failure strict: the user's server is retried, never swapped for another one
-        return retryOnSameServer(clientRequest, proxyResponse, bc);
+      // under sticky-failure strict the user's server is retried, never swapped for another one
+      if (r.mayRedispatch(d)) {
+        int s = r.redispatch(d);
+        if (s < 0) {
+          return false;
+        }
+        moved = s != failed;
       }
-      int s = r.redispatch(d);
-      if (s < 0) {
-        return false;
-      }
-      moved = s != failed;
     }
     long pause = moved && activeServers(d.backend().snapshot()) > 1 ? 0 : turnAround(bc);
     Runnable send = () -> resend(clientRequest, proxyResponse);
@@ -442,11 +441,6 @@ public class StickyProxyServlet extends ProxyServlet {
     } else {
       getHttpClient().getScheduler().schedule(send, pause, TimeUnit.MILLISECONDS);
     }
-    return true;
-  }
-
-  private boolean retryOnSameServer(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, BackendConfig bc) {
-    getHttpClient().getScheduler().schedule(() -> resend(clientRequest, proxyResponse), turnAround(bc), TimeUnit.MILLISECONDS);
     return true;
   }
 

@@ -24,7 +24,7 @@ import org.stickyroute.servlet.StickyRouteFilter;
  * in front. Everything else is identical. Not a test; run it with {@code --port P [--filter | --noop-filter | --wrap-filter]}.
  *
  * <p>The filter routes with {@link #CONFIG}: {@code /project/...} goes to a {@code balance uri depth 2}
- * backend (no cookie: no wrappers), everything else to {@code roundrobin} with {@code cookie SERVERID
+ * backend (no cookie: nothing to strip, the response is not watched), everything else to {@code roundrobin} with {@code cookie SERVERID
  * insert indirect nocache} (a valid cookie: the request is wrapped to strip it, the response is watched).
  */
 public final class FilterOverheadServer {

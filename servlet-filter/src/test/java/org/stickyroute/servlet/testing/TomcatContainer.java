@@ -36,25 +36,22 @@ final class TomcatContainer implements ServletContainer {
 
   @Override
   public ServletContainer filter(String name, Filter filter, String pattern, Map<String, String> initParams) {
-    FilterDef def = new FilterDef();
-    def.setFilterName(name);
-    def.setFilter(filter);
-    def.setAsyncSupported("true");
-    initParams.forEach(def::addInitParameter);
-    context.addFilterDef(def);
-    FilterMap map = new FilterMap();
-    map.setFilterName(name);
+    FilterMap map = addFilter(name, filter, initParams);
     map.addURLPattern(pattern);
-    for (DispatcherType t : new DispatcherType[] {DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR,
-        DispatcherType.FORWARD}) {
-      map.setDispatcher(t.name());
-    }
     context.addFilterMap(map);
     return this;
   }
 
   @Override
   public ServletContainer filterForServlet(String name, Filter filter, String servletName, Map<String, String> params) {
+    FilterMap map = addFilter(name, filter, params);
+    map.addServletName(servletName);
+    context.addFilterMap(map);
+    return this;
+  }
+
+  /** Defines the filter (async-supported) and returns its mapping for every dispatch type, without a target yet. */
+  private FilterMap addFilter(String name, Filter filter, Map<String, String> params) {
     FilterDef def = new FilterDef();
     def.setFilterName(name);
     def.setFilter(filter);
@@ -63,13 +60,11 @@ final class TomcatContainer implements ServletContainer {
     context.addFilterDef(def);
     FilterMap map = new FilterMap();
     map.setFilterName(name);
-    map.addServletName(servletName);
     for (DispatcherType t : new DispatcherType[] {DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR,
         DispatcherType.FORWARD}) {
       map.setDispatcher(t.name());
     }
-    context.addFilterMap(map);
-    return this;
+    return map;
   }
 
   @Override
