@@ -1,5 +1,6 @@
 package org.stickyroute;
 
+import org.stickyroute.http.RequestView;
 import org.stickyroute.config.ServerConfig;
 import org.stickyroute.persist.CookieMatch;
 import org.stickyroute.persist.CookiePersistence;

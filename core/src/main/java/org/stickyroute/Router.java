@@ -1,5 +1,7 @@
 package org.stickyroute;
 
+import org.stickyroute.http.ResponseView;
+import org.stickyroute.http.RequestView;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,5 +1,7 @@
 package org.stickyroute;
 
+import org.stickyroute.http.ResponseView;
+import org.stickyroute.http.RequestView;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import org.stickyroute.Backend;
 import org.stickyroute.BackendSnapshot;
-import org.stickyroute.RequestView;
+import org.stickyroute.http.RequestView;
 import org.stickyroute.Router;
 import org.stickyroute.config.ConfigLoader;
 import org.stickyroute.config.RoutingConfig;

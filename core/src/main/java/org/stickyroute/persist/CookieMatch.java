@@ -4,7 +4,7 @@ import org.stickyroute.BackendSnapshot;
 
 /**
  * The request half of cookie persistence for one request, filled by {@link
- * CookiePersistence#analyse(org.stickyroute.RequestView, BackendSnapshot, long, CookieMatch)}: the server
+ * CookiePersistence#analyse(org.stickyroute.http.RequestView, BackendSnapshot, long, CookieMatch)}: the server
  * the persistence cookie designates (if any) with HAProxy's log flag, the dates it carried, and what to
  * forward of every {@code Cookie} header.
  *
@@ -48,7 +48,7 @@ public final class CookieMatch {
    * Fills the holder for a backend without a persistence cookie: no server, flag {@code N}, every {@code
    * Cookie} header of {@code request} forwarded unchanged.
    */
-  public void unchanged(org.stickyroute.RequestView request) {
+  public void unchanged(org.stickyroute.http.RequestView request) {
     int n = Math.max(request.cookieHeaderCount(), 0);
     reset(n);
     for (int i = 0; i < n; i++) {

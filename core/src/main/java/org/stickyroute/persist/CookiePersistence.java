@@ -2,8 +2,8 @@ package org.stickyroute.persist;
 
 import java.util.List;
 import org.stickyroute.BackendSnapshot;
-import org.stickyroute.RequestView;
-import org.stickyroute.ResponseView;
+import org.stickyroute.http.RequestView;
+import org.stickyroute.http.ResponseView;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.CookieConfig;
 import org.stickyroute.config.ServerConfig;

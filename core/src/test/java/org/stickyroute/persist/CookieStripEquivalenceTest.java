@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.stickyroute.Backend;
 import org.stickyroute.Decision;
-import org.stickyroute.RequestView;
+import org.stickyroute.http.RequestView;
 import org.stickyroute.Router;
 import org.stickyroute.config.ConfigLoader;
 

@@ -17,7 +17,7 @@ import org.stickyroute.Backend;
 import org.stickyroute.BackendSnapshot;
 import org.stickyroute.Decision;
 import org.stickyroute.Health;
-import org.stickyroute.RequestView;
+import org.stickyroute.http.RequestView;
 import org.stickyroute.Router;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.ConfigLoader;
@@ -234,7 +234,7 @@ class ForgedCookieTest {
           assertEquals(e[1], d.serverName(), e[0]);
         } else {
           assertFalse(d.direct(), e[0]);
-          r.respond(d, org.stickyroute.ResponseView.of(200));
+          r.respond(d, org.stickyroute.http.ResponseView.of(200));
           assertTrue(d.setCookie().startsWith("SERVERID=" + r.persistence(be).value(d.server()) + ";"),
               "a new cookie for the server actually chosen: " + d.setCookie());
         }

@@ -8,8 +8,8 @@ import java.util.Collection;
 import java.util.Enumeration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.stickyroute.Decision;
-import org.stickyroute.RequestView;
-import org.stickyroute.ResponseView;
+import org.stickyroute.http.RequestView;
+import org.stickyroute.http.ResponseView;
 import org.stickyroute.persist.CookieMatch;
 import org.stickyroute.persist.CookieResponse;
 

@@ -1,11 +1,11 @@
-package org.stickyroute;
+package org.stickyroute.http;
 
 /**
  * What routing reads of a request, implemented by adapters over their own request objects without copying
  * (a servlet request, a proxy's parsed head, a test double). Every value is the raw text as received.
  *
  * <p>Implementations must not allocate in these methods if the caller is to stay allocation-free, and must
- * return the same values for the duration of one {@link Router#route} call.
+ * return the same values for the duration of one {@code Router.route} call.
  */
 public interface RequestView {
   /** The method token as received, case-sensitive ({@code GET}, {@code POST}...). */

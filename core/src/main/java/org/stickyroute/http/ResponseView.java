@@ -1,4 +1,4 @@
-package org.stickyroute;
+package org.stickyroute.http;
 
 /**
  * What cookie persistence reads of a server's response: its status and its headers in received order
