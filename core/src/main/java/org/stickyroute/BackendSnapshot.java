@@ -12,6 +12,7 @@ import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.ServerConfig;
 import org.stickyroute.key.UriKey;
 import org.stickyroute.persist.CookiePersistence;
+import org.stickyroute.persist.CookieTargets;
 
 /**
  * An immutable view of one backend at one moment: its servers' states, HAProxy's derived quantities
@@ -74,6 +75,8 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
   private final int draws;
   private final ServerFilter capacity;
   private final CookiePersistence persistence;
+  /** This snapshot's servers as cookie persistence reads them (persistence never sees this class). */
+  final CookieTargets cookieTargets = i -> status(i).acceptsPersistent();
 
   BackendSnapshot(
       BackendConfig config,
@@ -116,7 +119,7 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
     this.puid = config.resolvedIds();
     this.version = version;
     this.kind = config.balance().kind();
-    this.uriKey = config.balance().uriKey();
+    this.uriKey = config.balance().kind() == Balance.Kind.URI ? UriKey.of(config.balance().uriOptions()) : null;
     this.consistent = config.hashType().isConsistent();
     this.hashFunction = config.hashType().function();
     this.avalanche = config.hashType().avalanche();
@@ -644,8 +647,26 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
    * cookie} line. It belongs to the snapshot because its server indexes and cookie values are only valid for
    * this snapshot's server list: after {@link Backend#reconfigure} a cookie must be looked up in the new list.
    */
-  public CookiePersistence persistence() {
+  CookiePersistence persistence() {
     return persistence;
+  }
+
+  /**
+   * The persistence-cookie value of server {@code i}: its {@code cookie} value, else its dynamic value
+   * ({@link BackendConfig#dynamicCookie}); {@code null} when it has none or the backend has no {@code cookie}
+   * line. The plain value, before any signing.
+   */
+  public String cookieValue(int i) {
+    return persistence == null ? null : persistence.value(i);
+  }
+
+  /**
+   * The cookie value a client must send at {@code nowEpochSeconds} to be routed to server {@code i}: {@link
+   * #cookieValue}, signed (valid for the configured lifetime) when the backend signs its cookies; {@code null}
+   * when the server has no value. For tools and tests ("which cookie pins me to s2?").
+   */
+  public String clientCookieValue(int i, long nowEpochSeconds) {
+    return persistence == null ? null : persistence.clientValue(i, nowEpochSeconds);
   }
 
   /** The configuration this snapshot was built from. */
