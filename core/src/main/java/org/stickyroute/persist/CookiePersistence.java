@@ -452,7 +452,7 @@ public final class CookiePersistence {
       for (int i = 0; i < valueChars.length; i++) {
         char[] v = valueChars[i];
         if (v != null && v.length == len && regionEquals(b, valBeg, v)) {
-          boolean running = snap.status(i).acceptsPersistent();
+          boolean running = snap.state(i).acceptsPersistent();
           if (running || persist) {
             m.flag = running ? 'V' : 'D';
             m.direct = true;

@@ -143,7 +143,7 @@ class CookieFuzzTest {
         int s = d.server();
         assertTrue(s >= 0 && s < snap.serverCount(), "an existing server");
         assertNotNull(p.value(s), "only a server with a cookie value");
-        assertTrue(snap.status(s).acceptsPersistent() || failure == StickyFailure.PERSIST,
+        assertTrue(snap.state(s).acceptsPersistent() || failure == StickyFailure.PERSIST,
             "a stopped server only under persist");
         assertTrue(String.join(";", cookies).contains(p.value(s)), "the request carried its value");
       } else if (d.ok()) {

@@ -101,7 +101,7 @@ class CookiePropertiesTest {
               if (d.direct()) {
                 int s = d.server();
                 assertTrue(s >= 0 && s < snap.serverCount(), ctx);
-                assertTrue(snap.status(s).acceptsPersistent() || f == StickyFailure.PERSIST, ctx);
+                assertTrue(snap.state(s).acceptsPersistent() || f == StickyFailure.PERSIST, ctx);
                 String v = router.persistence(be).value(s);
                 assertTrue(v != null, ctx);
               } else if (d.ok()) {
