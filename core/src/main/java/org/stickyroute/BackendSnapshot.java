@@ -45,7 +45,7 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
 
   private final BackendConfig config;
   private final ServerConfig[] servers;
-  private final ServerStatus[] status;
+  private final ServerRuntimeState[] status;
   private final ServerCounters[] counters;
   private final Backend.Totals totals;
   private final int[] puid;
@@ -76,11 +76,11 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
   private final ServerFilter capacity;
   private final CookiePersistence persistence;
   /** This snapshot's servers as cookie persistence reads them (persistence never sees this class). */
-  final CookieTargets cookieTargets = i -> status(i).acceptsPersistent();
+  final CookieTargets cookieTargets = i -> state(i).acceptsPersistent();
 
   BackendSnapshot(
       BackendConfig config,
-      ServerStatus[] status,
+      ServerRuntimeState[] status,
       ServerCounters[] counters,
       Backend.Totals totals,
       int[] startupCumulative,
@@ -100,7 +100,7 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
    */
   BackendSnapshot(
       BackendConfig config,
-      ServerStatus[] status,
+      ServerRuntimeState[] status,
       ServerCounters[] counters,
       Backend.Totals totals,
       int[] startupCumulative,
@@ -142,7 +142,7 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
     int bckWeight = 0;
     int fbck = -1;
     for (int i = 0; i < n; i++) {
-      ServerStatus s = this.status[i];
+      ServerRuntimeState s = this.status[i];
       usable[i] = eweight[i] > 0 && s.admin() == AdminState.READY && s.health() == Health.UP;
       if (!usable[i]) {
         continue;
@@ -263,7 +263,7 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
    * whole seconds (HAProxy stores {@code slowstart} rounded up to seconds and compares {@code now.tv_sec}
    * with {@code last_change}).
    */
-  static int[] effectiveWeights(BackendConfig config, ServerStatus[] status, boolean mapFamily, long now) {
+  static int[] effectiveWeights(BackendConfig config, ServerRuntimeState[] status, boolean mapFamily, long now) {
     List<ServerConfig> servers = config.servers();
     int n = servers.size();
     int[] ew = new int[n];
@@ -297,7 +297,7 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
    * a {@code slowstart} ramp {@code max(1, maxconn * ratio / 100)} with {@code ratio = 100 * elapsed /
    * slowstart} (whole seconds). 0 = unlimited.
    */
-  static int[] effectiveMaxconn(BackendConfig config, ServerStatus[] status, long now) {
+  static int[] effectiveMaxconn(BackendConfig config, ServerRuntimeState[] status, long now) {
     List<ServerConfig> servers = config.servers();
     int[] mc = new int[servers.size()];
     for (int i = 0; i < mc.length; i++) {
@@ -321,7 +321,7 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
    * Whole seconds since the server started its ramp ({@code now.tv_sec - last_change}), or -1 when it is not
    * ramping at {@code now} (no {@code slowstart}, not starting, or the ramp is over).
    */
-  static long rampElapsedSeconds(ServerConfig s, ServerStatus st, long now) {
+  static long rampElapsedSeconds(ServerConfig s, ServerRuntimeState st, long now) {
     if (!st.starting() || s.slowstartMillis() <= 0) {
       return -1;
     }
@@ -694,8 +694,8 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
     return NO_SERVER;
   }
 
-  /** The live status of server {@code i} in this snapshot. */
-  public ServerStatus status(int i) {
+  /** The runtime state of server {@code i} in this snapshot. */
+  public ServerRuntimeState state(int i) {
     return status[i];
   }
 

@@ -103,7 +103,7 @@ public class CookieBench {
     Router r = Router.create(withOptions);
     Backend b = r.backend("be");
     BackendSnapshot s = b.snapshot();
-    snap[0] = i -> s.status(i).acceptsPersistent();
+    snap[0] = i -> s.state(i).acceptsPersistent();
     return CookiePersistence.of(s.config());
   }
 

@@ -144,7 +144,7 @@ class CookieFuzzTest {
         int s = d.server();
         assertTrue(s >= 0 && s < snap.serverCount(), "an existing server");
         assertNotNull(p.value(s), "only a server with a cookie value");
-        assertTrue(snap.status(s).acceptsPersistent() || failure == StickyFailure.PERSIST,
+        assertTrue(snap.state(s).acceptsPersistent() || failure == StickyFailure.PERSIST,
             "a stopped server only under persist");
         assertTrue(String.join(";", cookies).contains(p.value(s)), "the request carried its value");
       } else if (d.ok()) {
@@ -170,7 +170,7 @@ class CookieFuzzTest {
           }
         }
         CookieMatch again = new CookieMatch();
-        p.analyse(RequestView.of(method, "/p", forwarded.toArray(new CharSequence[0])), i -> snap.status(i).acceptsPersistent(), NOW, again);
+        p.analyse(RequestView.of(method, "/p", forwarded.toArray(new CharSequence[0])), i -> snap.state(i).acceptsPersistent(), NOW, again);
         assertEquals('N', again.flag(), "indirect: the persistence cookie is gone");
         assertTrue(!again.cookiesChanged(), "stripping is idempotent");
       }

@@ -102,7 +102,7 @@ class CookiePropertiesTest {
               if (d.direct()) {
                 int s = d.server();
                 assertTrue(s >= 0 && s < snap.serverCount(), ctx);
-                assertTrue(snap.status(s).acceptsPersistent() || f == StickyFailure.PERSIST, ctx);
+                assertTrue(snap.state(s).acceptsPersistent() || f == StickyFailure.PERSIST, ctx);
                 String v = be.snapshot().cookieValue(s);
                 assertTrue(v != null, ctx);
               } else if (d.ok()) {

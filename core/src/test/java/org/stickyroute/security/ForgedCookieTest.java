@@ -151,7 +151,7 @@ class ForgedCookieTest {
               assertTrue(v != null, "a server without a cookie value was chosen by a cookie: " + ctx);
               // the cookie designated exactly this server of this backend
               assertEquals(v, id(value, line.endsWith("prefix")), ctx);
-              boolean accepts = snap.status(s).acceptsPersistent();
+              boolean accepts = snap.state(s).acceptsPersistent();
               assertTrue(accepts || policy == StickyFailure.PERSIST, "stopped server without persist: " + ctx);
               if (!accepts) {
                 stoppedChosenUnderPersist++;
@@ -304,7 +304,7 @@ class ForgedCookieTest {
 
   private static int firstAccepting(BackendSnapshot s, String value) {
     for (int i = 0; i < s.serverCount(); i++) {
-      if (value.equals(s.server(i).cookie()) && s.status(i).acceptsPersistent()) {
+      if (value.equals(s.server(i).cookie()) && s.state(i).acceptsPersistent()) {
         return i;
       }
     }
