@@ -11,7 +11,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
-import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -93,7 +92,7 @@ public class StickyProxyServlet extends ProxyServlet {
       return null;
     }
     if (withDefaults == null) {
-      withDefaults = new Defaults(c);
+      withDefaults = new ProxyServletDefaults(c);
     }
     return withDefaults;
   }
@@ -101,46 +100,6 @@ public class StickyProxyServlet extends ProxyServlet {
   @Override
   public String getInitParameter(String name) {
     return getServletConfig().getInitParameter(name);
-  }
-
-  /** {@link ServletConfig} with defaults for parameters the proxy reads. */
-  private static final class Defaults implements ServletConfig {
-    private final ServletConfig delegate;
-
-    Defaults(ServletConfig delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public String getServletName() {
-      return delegate.getServletName();
-    }
-
-    @Override
-    public ServletContext getServletContext() {
-      return delegate.getServletContext();
-    }
-
-    @Override
-    public String getInitParameter(String name) {
-      String v = delegate.getInitParameter(name);
-      if (v != null) {
-        return v;
-      }
-      if ("preserveHost".equals(name)) {
-        return "true";
-      }
-      if ("maxThreads".equals(name)
-          && delegate.getServletContext().getAttribute("org.eclipse.jetty.server.Executor") == null) {
-        return "16";
-      }
-      return null;
-    }
-
-    @Override
-    public Enumeration<String> getInitParameterNames() {
-      return delegate.getInitParameterNames();
-    }
   }
 
   @Override
