@@ -69,11 +69,7 @@ public enum HashFunction {
 
   /** Hashes {@code bytes[from, to)} as unsigned bytes. */
   public int hash(byte[] bytes, int from, int to) {
-    long state = initialState(this);
-    for (int i = from; i < to; i++) {
-      state = step(this, state, bytes[i] & 0xFF, i == from);
-    }
-    return finish(this, state);
+    return ByteView.hash(this, bytes, from, to);
   }
 
   // ---- byte-at-a-time kernel shared by the slow paths (state packed in a long, see WT6) ----
