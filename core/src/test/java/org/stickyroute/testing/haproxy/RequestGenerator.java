@@ -191,14 +191,14 @@ public final class RequestGenerator {
   }
 
   private String query() {
-    int n = r.nextInt(0, 5);
+    int n = r.nextInt(0, 6);
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < n; i++) {
       if (i > 0) {
         int sep = r.nextInt(10);
         sb.append(sep == 0 ? ";" : sep == 1 ? "&&" : "&");
       }
-      String name = r.nextInt(5) == 0 ? "other" : PARAMS[r.nextInt(PARAMS.length)];
+      String name = r.nextInt(6) == 0 ? "other" : PARAMS[r.nextInt(PARAMS.length)];
       if (r.nextInt(20) == 0) {
         name = name.toUpperCase(java.util.Locale.ROOT);
       }
