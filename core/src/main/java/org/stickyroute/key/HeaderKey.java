@@ -17,6 +17,7 @@ import org.stickyroute.http.RequestView;
  */
 public final class HeaderKey implements RequestKey {
   private final String name;
+  private final String lower;
   private final boolean domainOnly;
   private final HashFunction function;
   private final boolean avalanche;
@@ -30,6 +31,7 @@ public final class HeaderKey implements RequestKey {
    */
   public HeaderKey(String name, boolean domainOnly, HashType type) {
     this.name = Objects.requireNonNull(name, "name");
+    this.lower = HeaderScan.lower(name);
     this.domainOnly = domainOnly;
     this.function = type.function();
     this.avalanche = type.avalanche();
@@ -37,7 +39,7 @@ public final class HeaderKey implements RequestKey {
 
   @Override
   public long hash(RequestView request) {
-    long v = HeaderScan.first(request, name);
+    long v = HeaderScan.first(request, lower);
     if (v == HeaderScan.NONE) {
       return NO_KEY;
     }
@@ -46,7 +48,7 @@ public final class HeaderKey implements RequestKey {
     if (s == e) {
       return NO_KEY;
     }
-    CharSequence t = HeaderScan.text(request, name, v);
+    CharSequence t = HeaderScan.text(request, lower, v);
     int h;
     if (!domainOnly) {
       h = function.hash(t, s, e);

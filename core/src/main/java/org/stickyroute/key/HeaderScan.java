@@ -48,33 +48,66 @@ final class HeaderScan {
   }
 
   // ------------------------------------------------------------------------------ fields of one name
+  //
+  // A field is identified by an int: its index in the view's field list when the view lists its fields
+  // (headerCount() > 0: one pass over the list finds every occurrence), else its occurrence number among the
+  // fields of that name (views indexed by name, such as the servlet adapter; Cookie fields always so, read
+  // through cookieHeader). The name is given in lower case.
 
-  /** Number of fields named {@code name}, as HAProxy sees them (one at most for {@code Host}). */
-  static int fieldCount(RequestView r, CharSequence name) {
-    if (isCookie(name)) {
-      return r.cookieHeaderCount();
+  /** The first field named {@code lower} at or after {@code from} (a field id, or a cursor of 0), or -1. */
+  static int nextField(RequestView r, String lower, int from) {
+    if (isCookie(lower)) {
+      return from < r.cookieHeaderCount() ? from : -1;
     }
-    int n = r.headerCount(name);
-    return n > 1 && isHost(name) ? 1 : n;
+    if (from > 0 && isHost(lower)) {
+      return -1; // only the first Host field is ever seen
+    }
+    int n = r.headerCount();
+    if (n == 0) {
+      return r.header(lower, from) != null ? from : -1;
+    }
+    for (int i = from; i < n; i++) {
+      if (equalsIgnoreCase(r.headerName(i), lower)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
-  /** The text of field {@code i} named {@code name} ({@code i < fieldCount}); never {@code null}. */
-  static CharSequence fieldText(RequestView r, CharSequence name, int i) {
-    CharSequence v = isCookie(name) ? r.cookieHeader(i) : r.header(name, i);
+  /** The text of field {@code field} (an id from {@link #nextField}); never {@code null}. */
+  static CharSequence fieldText(RequestView r, String lower, int field) {
+    CharSequence v;
+    if (isCookie(lower)) {
+      v = r.cookieHeader(field);
+    } else if (r.headerCount() > 0) {
+      v = r.headerValue(field);
+    } else {
+      v = r.header(lower, field);
+    }
     return v == null ? "" : v;
   }
 
   /** The text of the field a packed value lies in. */
-  static CharSequence text(RequestView r, CharSequence name, long packed) {
-    return fieldText(r, name, field(packed));
+  static CharSequence text(RequestView r, String lower, long packed) {
+    return fieldText(r, lower, field(packed));
   }
 
-  static boolean isCookie(CharSequence name) {
-    return equalsIgnoreCase(name, "cookie");
+  static boolean isCookie(String lower) {
+    return lower.equals("cookie");
   }
 
-  static boolean isHost(CharSequence name) {
-    return equalsIgnoreCase(name, "host");
+  static boolean isHost(String lower) {
+    return lower.equals("host");
+  }
+
+  /** {@code name} with {@code A-Z} in lower case (header names compare ASCII-case-insensitively). */
+  static String lower(String name) {
+    StringBuilder sb = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      sb.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
+    }
+    return sb.toString();
   }
 
   /** ASCII case-insensitive equality of a name with a lower-case constant. */
@@ -163,52 +196,53 @@ final class HeaderScan {
   // --------------------------------------------------------------------------------- across fields
 
   /** {@code http_find_header(..., full=0)} once: the first value of the first field, or {@link #NONE}. */
-  static long first(RequestView r, CharSequence name) {
-    if (fieldCount(r, name) == 0) {
-      return NONE;
-    }
-    return firstValue(fieldText(r, name, 0), 0);
+  static long first(RequestView r, String lower) {
+    int f = nextField(r, lower, 0);
+    return f < 0 ? NONE : firstValue(fieldText(r, lower, f), f);
   }
 
   /**
    * {@code http_get_htx_hdr(..., occ)}: the {@code occ}-th value ({@code occ >= 1}), or counting from the last
-   * one ({@code occ <= -1}, at most {@link #MAX_HISTORY} back), over every field named {@code name}.
-   * {@code occ == 0} is the first value, as HAProxy's loop makes it.
+   * one ({@code occ <= -1}, at most {@link #MAX_HISTORY} back), over every field named {@code lower}
+   * ({@code full}: whole fields). {@code occ == 0} is the first value, as HAProxy's loop makes it.
    */
-  static long occurrence(RequestView r, CharSequence name, int occ, boolean full) {
-    int fields = fieldCount(r, name);
-    if (occ >= 0) {
-      int k = Math.max(occ, 1);
-      for (int f = 0; f < fields; f++) {
-        CharSequence v = fieldText(r, name, f);
-        if (full) {
-          if (--k == 0) {
-            return fullValue(v, f);
-          }
-          continue;
+  static long occurrence(RequestView r, String lower, int occ, boolean full) {
+    if (occ < -MAX_HISTORY) {
+      return NONE;
+    }
+    if (occ < -1) {
+      int total = count(r, lower, full);
+      return -occ > total ? NONE : occurrence(r, lower, total + occ + 1, full);
+    }
+    int k = Math.max(occ, 1);
+    long last = NONE;
+    for (int f = nextField(r, lower, 0); f >= 0; f = nextField(r, lower, f + 1)) {
+      CharSequence v = fieldText(r, lower, f);
+      if (full) {
+        last = fullValue(v, f);
+        if (occ > 0 && --k == 0) {
+          return last;
         }
-        for (long cur = firstValue(v, f); cur != NONE; cur = nextValue(v, cur)) {
-          if (--k == 0) {
-            return cur;
-          }
+        continue;
+      }
+      for (long cur = firstValue(v, f); cur != NONE; cur = nextValue(v, cur)) {
+        last = cur;
+        if (occ >= 0 && --k == 0) {
+          return cur;
         }
       }
-      return NONE;
     }
-    if (-occ > MAX_HISTORY) {
-      return NONE;
-    }
-    int total = full ? fields : count(r, name, fields);
-    if (-occ > total) {
-      return NONE;
-    }
-    return occurrence(r, name, total + occ + 1, full);
+    return occ == -1 ? last : NONE;
   }
 
-  private static int count(RequestView r, CharSequence name, int fields) {
+  private static int count(RequestView r, String lower, boolean full) {
     int total = 0;
-    for (int f = 0; f < fields; f++) {
-      CharSequence v = fieldText(r, name, f);
+    for (int f = nextField(r, lower, 0); f >= 0; f = nextField(r, lower, f + 1)) {
+      if (full) {
+        total++;
+        continue;
+      }
+      CharSequence v = fieldText(r, lower, f);
       for (long cur = firstValue(v, f); cur != NONE; cur = nextValue(v, cur)) {
         total++;
       }

@@ -131,10 +131,9 @@ final class SampleFetches {
    * $} are ignored.
    */
   static long cookie(RequestView r, String name) {
-    int fields = r.cookieHeaderCount();
     long found = NONE;
     int nl = name.length();
-    for (int f = 0; f < fields; f++) {
+    for (int f = 0, fields = r.cookieHeaderCount(); f < fields; f++) {
       CharSequence v = HeaderScan.fieldText(r, "cookie", f);
       for (long cur = HeaderScan.firstValue(v, f); cur != NONE; cur = HeaderScan.nextValue(v, cur)) {
         int hdr = HeaderScan.start(cur);

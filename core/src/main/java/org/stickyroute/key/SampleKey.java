@@ -110,7 +110,7 @@ public final class SampleKey implements RequestKey {
         throw new IllegalArgumentException("'" + f.keyword() + "': sample fetch not supported");
     }
     this.fetch = op;
-    this.name = n;
+    this.name = op == HDR || op == FHDR ? HeaderScan.lower(n) : n;
     this.occurrence = occ;
     this.delim = d;
     List<SampleTerm> cs = expression.converters();
