@@ -6,7 +6,7 @@ import java.util.zip.CRC32;
 
 /**
  * Deliberately naive reference implementations, written from the spec ({@code haproxy-semantics.md} §2, §3,
- * §9) and the README's byte-view rule rather than from the production code: they materialise byte arrays,
+ * §9) and the byte-view rule of docs/haproxy-parity.md rather than from the production code: they materialise byte arrays,
  * allocate and take no shortcuts, so the fuzz targets can compare the allocation-free, fused, char-based
  * production paths against them.
  */

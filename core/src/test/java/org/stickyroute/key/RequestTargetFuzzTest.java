@@ -28,7 +28,7 @@ import org.stickyroute.hash.HashFunction;
  * the range sits inside a larger buffer. (Linear time is checked by {@code LinearityTest}, not here.)
  *
  * <p>Regression inputs: {@code src/test/resources/org/stickyroute/key/RequestTargetFuzzTestInputs/<method>/};
- * input formats in each method's comment; see the README, "Reliability", to fuzz for longer.
+ * input formats in each method's comment; see docs/reliability.md, to fuzz for longer.
  */
 class RequestTargetFuzzTest {
   private static final HashFunction[] FUNCTIONS = {
