@@ -58,6 +58,7 @@ public final class LeastConnQueue {
   private final int[] win; // inner node -> server index of its best word
   private final int[] served;
   private final int[] eweight; // 0 = not a member
+  private final long[] reciprocal; // floor(2^44 / eweight) + 1: keys without a division
   private final int[] maxconn; // 0 = unlimited
   private final long[] scratch; // renumbering
   private long sequence;
@@ -88,6 +89,7 @@ public final class LeastConnQueue {
     this.win = new int[in];
     this.served = new int[servers];
     this.eweight = new int[servers];
+    this.reciprocal = new long[servers];
     this.maxconn = new int[servers];
     this.scratch = new long[servers];
   }
@@ -218,6 +220,19 @@ public final class LeastConnQueue {
     return verdict(w, best);
   }
 
+  /** {@link #key(int, int)} through the reciprocal of {@code eweight}. */
+  static long key(int served, int eweight, long reciprocal) {
+    if (served <= 0) {
+      return 0;
+    }
+    return served < (1 << 18) ? ((served + 1L) * reciprocal) >>> 32 : key(served, eweight);
+  }
+
+  /** {@code floor(2^44 / eweight) + 1}. */
+  static long reciprocal(int eweight) {
+    return (1L << 44) / eweight + 1;
+  }
+
   /** Recomputes {@code s}'s word from its count; a changed key takes the next sequence number. */
   private void requeue(int s) {
     int ew = eweight[s];
@@ -226,7 +241,7 @@ public final class LeastConnQueue {
     }
     int leaf = inner + s;
     long old = pos[leaf];
-    long key = key(served[s], ew);
+    long key = key(served[s], ew, reciprocal[s]);
     long seq = key == ((old & ~SATURATED) >>> SEQ_BITS) ? old & SEQ_MASK : nextSequence();
     place(s, word(key, seq, served[s], maxconn[s]));
   }
@@ -269,7 +284,13 @@ public final class LeastConnQueue {
     }
   }
 
-  /** HAProxy's key, saturating at 2^31 - 1; 32-bit division while it cannot overflow (the usual case). */
+  /**
+   * HAProxy's key, saturating at 2^31 - 1. The request path computes {@code (served + 1) * 4096 /
+   * eweight} for {@code served < 2^18} as {@code (served + 1) * (floor(2^44 / eweight) + 1) >>> 32}
+   * instead, which is exact: the product stays below 2^63, and the reciprocal's rounding adds less than
+   * {@code 2^19 / 2^32 < 1 / eweight} to a quotient whose fractional part is at most {@code 1 - 1 /
+   * eweight} (HAProxy's effective weights are at most 4096).
+   */
   static long key(int served, int eweight) {
     if (served <= 0) {
       return 0;
@@ -340,7 +361,7 @@ public final class LeastConnQueue {
   public void update(int[] members, int[] eweights, int[] maxconns) {
     boolean[] member = new boolean[servers];
     for (int s : members) {
-      if (eweights[s] <= 0) {
+      if (eweights[s] <= 0 || eweights[s] > EWEIGHT_MAX) {
         throw new IllegalArgumentException("member " + s + " has effective weight " + eweights[s]);
       }
       member[s] = true;
@@ -360,6 +381,7 @@ public final class LeastConnQueue {
       for (int s : members) {
         if (eweight[s] != eweights[s]) {
           eweight[s] = eweights[s];
+          reciprocal[s] = reciprocal(eweights[s]);
           pos[inner + s] = word(key(served[s], eweights[s]), nextSequence(), served[s], maxconn[s]);
         }
       }

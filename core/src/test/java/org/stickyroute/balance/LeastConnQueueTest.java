@@ -229,9 +229,26 @@ class LeastConnQueueTest {
   }
 
   @Test
+  void keysWithoutDivisionAreHaproxysKeys() {
+    for (int ew = 1; ew <= LeastConnQueue.EWEIGHT_MAX; ew++) {
+      long r = LeastConnQueue.reciprocal(ew);
+      for (int n = 0; n < 600; n++) {
+        assertEquals(LeastConnQueue.key(n, ew), LeastConnQueue.key(n, ew, r), "served " + n + ", eweight " + ew);
+      }
+      for (int n = (1 << 18) - 600; n < (1 << 18) + 10; n++) {
+        assertEquals(LeastConnQueue.key(n, ew), LeastConnQueue.key(n, ew, r), "served " + n + ", eweight " + ew);
+      }
+      for (int n = ew; n < (1 << 18); n += 4093) {
+        assertEquals(LeastConnQueue.key(n, ew), LeastConnQueue.key(n, ew, r), "served " + n + ", eweight " + ew);
+      }
+    }
+  }
+
+  @Test
   void membersNeedAWeight() {
     LeastConnQueue q = new LeastConnQueue(2);
     assertThrows(IllegalArgumentException.class, () -> q.update(new int[] {0}, new int[2], new int[2]));
+    assertThrows(IllegalArgumentException.class, () -> q.update(new int[] {0}, new int[] {4097, 0}, new int[2]));
     assertThrows(IllegalArgumentException.class, () -> new LeastConnQueue(LeastConnQueue.MAX_SERVERS + 1));
   }
 }
