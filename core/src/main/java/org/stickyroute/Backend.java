@@ -20,7 +20,6 @@ import java.util.function.UnaryOperator;
 import org.stickyroute.balance.LeastConnTree;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.ServerConfig;
-import org.stickyroute.health.CheckResult;
 import org.stickyroute.persist.CookiePersistence;
 
 /**
@@ -36,7 +35,7 @@ import org.stickyroute.persist.CookiePersistence;
  * <p>Live state follows HAProxy: a server that comes back (DOWN to UP, or out of maintenance) with {@code
  * slowstart} ramps its effective weight up over that time; the ramp republishes snapshots from the control
  * scheduler every {@code max(1 s, slowstart / 20)}, never on the request path. Every change of a server's
- * {@link ServerState} is reported to the {@link ServerStateListener}s. {@link #stats()} gives the stats page.
+ * {@link ServerStatusWord} is reported to the {@link ServerTransitionListener}s. {@link #stats()} gives the stats page.
  *
  * <p>Time comes from an {@link InstantSource} (milliseconds; wall clock by default), scheduling from a
  * {@link ScheduledExecutorService} (by default one shared daemon thread named {@code stickyroute-control}).
@@ -75,7 +74,7 @@ public final class Backend {
   private final AtomicLong versions = new AtomicLong();
   private final Object controlLock = new Object();
   private final Object dispatchLock = new Object();
-  private final List<ServerStateListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<ServerTransitionListener> listeners = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<ServerTransition> pending = new ConcurrentLinkedQueue<>();
   private final Map<String, Runtime> runtime = new ConcurrentHashMap<>();
   private final Runnable compactionHook;
@@ -111,13 +110,13 @@ public final class Backend {
     this.compactionHook = () -> this.control.execute(this::republish);
     List<ServerConfig> servers = config.servers();
     this.counters = new ServerCounters[servers.size()];
-    ServerStatus[] status = new ServerStatus[servers.size()];
+    ServerRuntimeState[] status = new ServerRuntimeState[servers.size()];
     long now = clock.millis();
     for (int i = 0; i < status.length; i++) {
       counters[i] = new ServerCounters(totals);
       ServerConfig s = servers.get(i);
-      status[i] = new ServerStatus(
-          s.disabled() ? AdminState.MAINT : AdminState.READY, Health.UP, s.weight(), ServerStatus.NOT_STARTING);
+      status[i] = new ServerRuntimeState(
+          s.disabled() ? AdminState.MAINT : AdminState.READY, Health.UP, s.weight(), ServerRuntimeState.NOT_STARTING);
       Runtime r = new Runtime();
       r.lastChangeMillis = now;
       runtime.put(s.name(), r);
@@ -155,13 +154,13 @@ public final class Backend {
 
   // ---------------------------------------------------------------- listeners
 
-  /** Registers a listener for server state transitions (see {@link ServerStateListener}). */
-  public void addListener(ServerStateListener listener) {
+  /** Registers a listener for server state transitions (see {@link ServerTransitionListener}). */
+  public void addListener(ServerTransitionListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
   /** Removes a listener; returns whether it was registered. */
-  public boolean removeListener(ServerStateListener listener) {
+  public boolean removeListener(ServerTransitionListener listener) {
     return listeners.remove(listener);
   }
 
@@ -194,7 +193,7 @@ public final class Backend {
   }
 
   private BackendSnapshot update(
-      String server, UnaryOperator<ServerStatus> change, ServerTransition.Cause cause, String detail) {
+      String server, UnaryOperator<ServerRuntimeState> change, ServerTransition.Cause cause, String detail) {
     return update(s -> {
       int i = indexOf(server); // under the control lock: consistent with the statuses being changed
       s[i] = change.apply(s[i]);
@@ -206,20 +205,20 @@ public final class Backend {
    * Applies a change to a copy of the server statuses (index = server index) and publishes the snapshot
    * built from the result. Changes are serialised; the function must not block.
    */
-  public BackendSnapshot update(UnaryOperator<ServerStatus[]> change) {
+  public BackendSnapshot update(UnaryOperator<ServerRuntimeState[]> change) {
     return update(change, ServerTransition.Cause.OPERATOR, "set by operator");
   }
 
   private BackendSnapshot update(
-      UnaryOperator<ServerStatus[]> change, ServerTransition.Cause cause, String detail) {
+      UnaryOperator<ServerRuntimeState[]> change, ServerTransition.Cause cause, String detail) {
     BackendSnapshot built;
     synchronized (controlLock) {
       BackendSnapshot current = snapshot;
-      ServerStatus[] before = new ServerStatus[current.serverCount()];
+      ServerRuntimeState[] before = new ServerRuntimeState[current.serverCount()];
       for (int i = 0; i < before.length; i++) {
-        before[i] = current.status(i);
+        before[i] = current.state(i);
       }
-      ServerStatus[] next = change.apply(before.clone());
+      ServerRuntimeState[] next = change.apply(before.clone());
       built = rebuild(config, before, next, counters, cause, detail);
     }
     dispatch();
@@ -246,23 +245,23 @@ public final class Backend {
       }
       List<ServerConfig> servers = next.servers();
       ServerCounters[] c = new ServerCounters[servers.size()];
-      ServerStatus[] before = new ServerStatus[servers.size()];
-      ServerStatus[] after = new ServerStatus[servers.size()];
+      ServerRuntimeState[] before = new ServerRuntimeState[servers.size()];
+      ServerRuntimeState[] after = new ServerRuntimeState[servers.size()];
       long now = clock.millis();
       for (int i = 0; i < c.length; i++) {
         ServerConfig s = servers.get(i);
         Integer o = old.remove(s.name());
         if (o != null) {
           c[i] = counters[o];
-          ServerStatus st = current.status(o);
+          ServerRuntimeState st = current.state(o);
           int weight = s.weight() == current.server(o).weight() ? st.weight() : s.weight();
           before[i] = st;
           after[i] = st.withWeight(weight);
         } else {
           c[i] = new ServerCounters(totals);
           before[i] = null;
-          after[i] = new ServerStatus(s.disabled() ? AdminState.MAINT : AdminState.READY, Health.UP,
-              s.weight(), ServerStatus.NOT_STARTING);
+          after[i] = new ServerRuntimeState(s.disabled() ? AdminState.MAINT : AdminState.READY, Health.UP,
+              s.weight(), ServerRuntimeState.NOT_STARTING);
           Runtime r = new Runtime();
           r.lastChangeMillis = now;
           runtime.put(s.name(), r);
@@ -302,7 +301,7 @@ public final class Backend {
       boolean any = false;
       BackendSnapshot current = snapshot;
       for (int i = 0; i < current.serverCount(); i++) {
-        any |= current.status(i).starting();
+        any |= current.state(i).starting();
       }
       if (!any) {
         return current;
@@ -331,8 +330,8 @@ public final class Backend {
   /** Builds, publishes, binds, queues transitions. Caller holds the control lock. */
   private BackendSnapshot rebuild(
       BackendConfig cfg,
-      ServerStatus[] before,
-      ServerStatus[] after,
+      ServerRuntimeState[] before,
+      ServerRuntimeState[] after,
       ServerCounters[] c,
       ServerTransition.Cause cause,
       String detail) {
@@ -341,16 +340,16 @@ public final class Backend {
     boolean[] rampEnded = new boolean[after.length];
     for (int i = 0; i < after.length; i++) {
       ServerConfig sc = servers.get(i);
-      ServerStatus b = before[i];
-      ServerStatus a = after[i];
+      ServerRuntimeState b = before[i];
+      ServerRuntimeState a = after[i];
       boolean stoppedBefore = b != null && (b.health() == Health.DOWN || b.admin() == AdminState.MAINT);
       boolean stoppedAfter = a.health() == Health.DOWN || a.admin() == AdminState.MAINT;
       if (stoppedAfter) {
-        a = a.withStartingSince(ServerStatus.NOT_STARTING);
+        a = a.withStartingSince(ServerRuntimeState.NOT_STARTING);
       } else if (stoppedBefore && sc.slowstartMillis() > 0) {
         a = a.withStartingSince(now); // HAProxy: back up with slowstart -> SRV_ST_STARTING, last_change = now
       } else if (a.starting() && BackendSnapshot.rampElapsedSeconds(sc, a, now) < 0) {
-        a = a.withStartingSince(ServerStatus.NOT_STARTING);
+        a = a.withStartingSince(ServerRuntimeState.NOT_STARTING);
         rampEnded[i] = true;
       }
       after[i] = a;
@@ -365,14 +364,14 @@ public final class Backend {
       if (before[i] == null) {
         continue;
       }
-      ServerState from = before[i].state();
-      ServerState to = after[i].state();
+      ServerStatusWord from = before[i].statusWord();
+      ServerStatusWord to = after[i].statusWord();
       if (from != to) {
         String server = servers.get(i).name();
         Runtime r = runtime.get(server);
         if (r != null) {
           r.lastChangeMillis = now;
-          if (to == ServerState.DOWN && from != ServerState.MAINT) {
+          if (to == ServerStatusWord.DOWN && from != ServerStatusWord.MAINT) {
             r.downTransitions.incrementAndGet();
           }
         }
@@ -412,7 +411,7 @@ public final class Backend {
   private void scheduleRamp(BackendSnapshot built) {
     long delay = Long.MAX_VALUE;
     for (int i = 0; i < built.serverCount(); i++) {
-      if (built.status(i).starting()) {
+      if (built.state(i).starting()) {
         long ss = BackendSnapshot.slowstartSeconds(built.server(i));
         delay = Math.min(delay, Math.max(1000, ss * 50));
       }
@@ -435,7 +434,7 @@ public final class Backend {
     synchronized (dispatchLock) {
       ServerTransition t;
       while ((t = pending.poll()) != null) {
-        for (ServerStateListener l : listeners) {
+        for (ServerTransitionListener l : listeners) {
           try {
             l.onTransition(t);
           } catch (RuntimeException | Error e) {
@@ -454,11 +453,11 @@ public final class Backend {
   /** The stats page of this backend now (allocates; control plane or monitoring, not per request). */
   public BackendStats stats() {
     BackendSnapshot s = snapshot;
-    List<ServerStats> list = new ArrayList<>(s.serverCount());
+    List<ServerStatsRow> list = new ArrayList<>(s.serverCount());
     int usable = 0;
     for (int i = 0; i < s.serverCount(); i++) {
       ServerConfig sc = s.server(i);
-      ServerStatus st = s.status(i);
+      ServerRuntimeState st = s.state(i);
       ServerCounters c = s.counters(i);
       Runtime r = runtime.get(sc.name());
       int ew = s.effectiveWeight(i);
@@ -469,7 +468,7 @@ public final class Backend {
         throttle = Math.min(100, (100 * ew + wdiv - 1) / (wdiv * st.weight()));
       }
       usable += s.usable(i) ? 1 : 0;
-      list.add(new ServerStats(sc.name(), st.state(), sc.backup(), st.weight(), ew, throttle, s.usable(i),
+      list.add(new ServerStatsRow(sc.name(), st.statusWord(), sc.backup(), st.weight(), ew, throttle, s.usable(i),
           c.served(), c.maxServed(), c.totalSelections(), s.effectiveMaxconn(i), sc.check(),
           r == null ? -1 : r.checkHealth, r == null ? null : r.lastCheck,
           r == null ? 0 : r.checkFailures.get(), r == null ? 0 : r.downTransitions.get(),

@@ -12,6 +12,7 @@ import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.ServerConfig;
 import org.stickyroute.key.UriKey;
 import org.stickyroute.persist.CookiePersistence;
+import org.stickyroute.persist.CookieTargets;
 
 /**
  * An immutable view of one backend at one moment: its servers' states, HAProxy's derived quantities
@@ -44,7 +45,7 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
 
   private final BackendConfig config;
   private final ServerConfig[] servers;
-  private final ServerStatus[] status;
+  private final ServerRuntimeState[] status;
   private final ServerCounters[] counters;
   private final Backend.Totals totals;
   private final int[] puid;
@@ -74,10 +75,12 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
   private final int draws;
   private final ServerFilter capacity;
   private final CookiePersistence persistence;
+  /** This snapshot's servers as cookie persistence reads them (persistence never sees this class). */
+  final CookieTargets cookieTargets = i -> state(i).acceptsPersistent();
 
   BackendSnapshot(
       BackendConfig config,
-      ServerStatus[] status,
+      ServerRuntimeState[] status,
       ServerCounters[] counters,
       Backend.Totals totals,
       int[] startupCumulative,
@@ -97,7 +100,7 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
    */
   BackendSnapshot(
       BackendConfig config,
-      ServerStatus[] status,
+      ServerRuntimeState[] status,
       ServerCounters[] counters,
       Backend.Totals totals,
       int[] startupCumulative,
@@ -116,7 +119,7 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
     this.puid = config.resolvedIds();
     this.version = version;
     this.kind = config.balance().kind();
-    this.uriKey = config.balance().uriKey();
+    this.uriKey = config.balance().kind() == Balance.Kind.URI ? UriKey.of(config.balance().uriOptions()) : null;
     this.consistent = config.hashType().isConsistent();
     this.hashFunction = config.hashType().function();
     this.avalanche = config.hashType().avalanche();
@@ -139,7 +142,7 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
     int bckWeight = 0;
     int fbck = -1;
     for (int i = 0; i < n; i++) {
-      ServerStatus s = this.status[i];
+      ServerRuntimeState s = this.status[i];
       usable[i] = eweight[i] > 0 && s.admin() == AdminState.READY && s.health() == Health.UP;
       if (!usable[i]) {
         continue;
@@ -260,7 +263,7 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
    * whole seconds (HAProxy stores {@code slowstart} rounded up to seconds and compares {@code now.tv_sec}
    * with {@code last_change}).
    */
-  static int[] effectiveWeights(BackendConfig config, ServerStatus[] status, boolean mapFamily, long now) {
+  static int[] effectiveWeights(BackendConfig config, ServerRuntimeState[] status, boolean mapFamily, long now) {
     List<ServerConfig> servers = config.servers();
     int n = servers.size();
     int[] ew = new int[n];
@@ -294,7 +297,7 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
    * a {@code slowstart} ramp {@code max(1, maxconn * ratio / 100)} with {@code ratio = 100 * elapsed /
    * slowstart} (whole seconds). 0 = unlimited.
    */
-  static int[] effectiveMaxconn(BackendConfig config, ServerStatus[] status, long now) {
+  static int[] effectiveMaxconn(BackendConfig config, ServerRuntimeState[] status, long now) {
     List<ServerConfig> servers = config.servers();
     int[] mc = new int[servers.size()];
     for (int i = 0; i < mc.length; i++) {
@@ -318,7 +321,7 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
    * Whole seconds since the server started its ramp ({@code now.tv_sec - last_change}), or -1 when it is not
    * ramping at {@code now} (no {@code slowstart}, not starting, or the ramp is over).
    */
-  static long rampElapsedSeconds(ServerConfig s, ServerStatus st, long now) {
+  static long rampElapsedSeconds(ServerConfig s, ServerRuntimeState st, long now) {
     if (!st.starting() || s.slowstartMillis() <= 0) {
       return -1;
     }
@@ -644,8 +647,26 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
    * cookie} line. It belongs to the snapshot because its server indexes and cookie values are only valid for
    * this snapshot's server list: after {@link Backend#reconfigure} a cookie must be looked up in the new list.
    */
-  public CookiePersistence persistence() {
+  CookiePersistence persistence() {
     return persistence;
+  }
+
+  /**
+   * The persistence-cookie value of server {@code i}: its {@code cookie} value, else its dynamic value
+   * ({@link BackendConfig#dynamicCookie}); {@code null} when it has none or the backend has no {@code cookie}
+   * line. The plain value, before any signing.
+   */
+  public String cookieValue(int i) {
+    return persistence == null ? null : persistence.value(i);
+  }
+
+  /**
+   * The cookie value a client must send at {@code nowEpochSeconds} to be routed to server {@code i}: {@link
+   * #cookieValue}, signed (valid for the configured lifetime) when the backend signs its cookies; {@code null}
+   * when the server has no value. For tools and tests ("which cookie pins me to s2?").
+   */
+  public String clientCookieValue(int i, long nowEpochSeconds) {
+    return persistence == null ? null : persistence.clientValue(i, nowEpochSeconds);
   }
 
   /** The configuration this snapshot was built from. */
@@ -673,8 +694,8 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
     return NO_SERVER;
   }
 
-  /** The live status of server {@code i} in this snapshot. */
-  public ServerStatus status(int i) {
+  /** The runtime state of server {@code i} in this snapshot. */
+  public ServerRuntimeState state(int i) {
     return status[i];
   }
 

@@ -24,7 +24,7 @@ public record BackendStats(
     int inFlight,
     int usableServers,
     boolean usingBackups,
-    List<ServerStats> servers,
+    List<ServerStatsRow> servers,
     Instant at) {
   /** Copies the server list. */
   public BackendStats {

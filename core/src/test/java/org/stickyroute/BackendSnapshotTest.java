@@ -106,7 +106,7 @@ class BackendSnapshotTest {
         .server(Backends.server("s3").build())
         .build();
     BackendSnapshot s = new Backend(c).snapshot();
-    assertEquals(AdminState.MAINT, s.status(1).admin());
+    assertEquals(AdminState.MAINT, s.state(1).admin());
     assertFalse(s.usable(1));
     assertEquals(2, s.totalWeight());
   }

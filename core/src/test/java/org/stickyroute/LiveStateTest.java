@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.stickyroute.config.Balance;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.ServerConfig;
-import org.stickyroute.health.CheckResult;
+import org.stickyroute.CheckResult;
 
 /** Slow start, transitions, listeners and stats. */
 class LiveStateTest {
@@ -45,7 +45,7 @@ class LiveStateTest {
     now.addAndGet(1_500);
     be.setHealth("s1", Health.UP); // starting since t0 + 1.5 s
     BackendSnapshot s = be.snapshot();
-    assertEquals(ServerState.STARTING, s.status(0).state());
+    assertEquals(ServerStatusWord.STARTING, s.state(0).statusWord());
     assertEquals(2, s.effectiveWeight(0), "w = (16*0 + 10) / 10 = 1, times uweight 2");
     assertEquals(1, s.effectiveMaxconn(0), "max(1, 100 * 0 / 100)");
     now.addAndGet(3_600); // tv_sec advanced by 3 or 4: floor(now) - floor(start)
@@ -54,14 +54,14 @@ class LiveStateTest {
     long w = (16 * elapsed + 10) / 10;
     assertEquals(2 * w, s.effectiveWeight(0), "elapsed " + elapsed);
     assertEquals(Math.max(1, 100 * (100 * elapsed / 10) / 100), s.effectiveMaxconn(0));
-    ServerStats stats = be.stats().servers().get(0);
+    ServerStatsRow stats = be.stats().servers().get(0);
     assertEquals((100 * (int) (2 * w) + 15) / (16 * 2), stats.throttlePercent());
-    assertEquals(ServerState.STARTING, stats.state());
+    assertEquals(ServerStatusWord.STARTING, stats.status());
     now.addAndGet(10_000);
     s = be.updateSlowstart();
     assertEquals(32, s.effectiveWeight(0));
     assertEquals(100, s.effectiveMaxconn(0));
-    assertEquals(ServerState.UP, s.status(0).state());
+    assertEquals(ServerStatusWord.UP, s.state(0).statusWord());
     assertEquals(List.of("UP->DOWN OPERATOR", "DOWN->STARTING OPERATOR", "STARTING->UP SLOWSTART"),
         seen.stream().map(t -> t.from() + "->" + t.to() + " " + t.cause()).toList());
     assertNull(s.leastConnTree().inconsistency());
@@ -73,7 +73,7 @@ class LiveStateTest {
     be.setAdmin("s1", AdminState.MAINT);
     be.setAdmin("s1", AdminState.READY);
     BackendSnapshot s = be.snapshot();
-    assertEquals(ServerState.STARTING, s.status(0).state());
+    assertEquals(ServerStatusWord.STARTING, s.state(0).statusWord());
     assertEquals(1, s.effectiveWeight(0), "map-based: weight / gcd, no ramp");
     assertEquals(1, s.effectiveMaxconn(0));
   }
@@ -111,14 +111,14 @@ class LiveStateTest {
     assertEquals("be", st.name());
     assertEquals("leastconn", st.balance());
     assertEquals(1, st.inFlight());
-    ServerStats s1 = st.servers().get(0);
+    ServerStatsRow s1 = st.servers().get(0);
     assertEquals(1, s1.inFlight());
     assertEquals(2, s1.maxInFlight());
     assertEquals(2, s1.totalSelections());
     assertEquals(100, s1.maxconn());
-    assertEquals(ServerState.UP, s1.state());
+    assertEquals(ServerStatusWord.UP, s1.status());
     assertEquals(32, s1.effectiveWeight());
-    ServerStats s2 = st.servers().get(1);
+    ServerStatsRow s2 = st.servers().get(1);
     assertEquals(503, s2.lastCheck().status());
     assertEquals(1, s2.checkFailures());
     assertEquals(0, s2.inFlight());

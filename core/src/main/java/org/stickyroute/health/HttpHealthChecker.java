@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.stickyroute.Backend;
+import org.stickyroute.CheckResult;
 import org.stickyroute.Health;
 import org.stickyroute.ServerTransition;
 import org.stickyroute.config.BackendConfig;

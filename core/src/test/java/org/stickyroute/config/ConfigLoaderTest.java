@@ -17,7 +17,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.stickyroute.Router;
 import org.stickyroute.hash.HashFunction;
 import org.stickyroute.hash.HashType;
-import org.stickyroute.key.UriKey;
 
 class ConfigLoaderTest {
   static final Path EXAMPLE = Path.of("../examples/overleaf.cfg");
@@ -212,7 +211,7 @@ class ConfigLoaderTest {
         "backend s",
         "  balance source"));
     BackendConfig b = c.backend("b");
-    assertEquals(Balance.uri(new UriKey(10, 3, true, true)), b.balance());
+    assertEquals(Balance.uri(new Balance.Uri(10, 3, true, true)), b.balance());
     assertEquals(HashType.mapBased(HashFunction.WT6).withAvalanche(), b.hashType());
     assertEquals(150, b.hashBalanceFactor());
     assertTrue(b.allBackups());

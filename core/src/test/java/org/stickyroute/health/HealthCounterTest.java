@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
+import org.stickyroute.CheckResult;
 import org.junit.jupiter.api.Test;
 
 /** The rise/fall state machine (spec section 7). */

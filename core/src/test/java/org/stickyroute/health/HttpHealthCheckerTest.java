@@ -20,7 +20,8 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.stickyroute.Backend;
-import org.stickyroute.ServerState;
+import org.stickyroute.CheckResult;
+import org.stickyroute.ServerStatusWord;
 import org.stickyroute.ServerTransition;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.HttpCheckConfig;
@@ -77,7 +78,7 @@ class HttpHealthCheckerTest {
     }
   }
 
-  record Seen(ServerState from, ServerState to, int ok, int failed, long probes) {}
+  record Seen(ServerStatusWord from, ServerStatusWord to, int ok, int failed, long probes) {}
 
   private final ScheduledThreadPoolExecutor control = new ScheduledThreadPoolExecutor(1);
   private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -125,13 +126,13 @@ class HttpHealthCheckerTest {
 
     // start-up: UP with health = rise; one success makes it fully up (rise + fall - 1 = 4)
     await(() -> c.counter("a").fullyUp(), "fully up");
-    assertEquals(ServerState.UP, be.snapshot().status(0).state());
+    assertEquals(ServerStatusWord.UP, be.snapshot().state(0).statusWord());
 
     // fully up -> DOWN after exactly 'fall' (3) failed probes
     int failedBefore = srv.failed.get();
     srv.status.set(503);
     await(() -> seen.size() == 1, "DOWN");
-    assertEquals(ServerState.DOWN, seen.get(0).to());
+    assertEquals(ServerStatusWord.DOWN, seen.get(0).to());
     assertEquals(3, seen.get(0).failed() - failedBefore, seen.toString());
     assertEquals(503, be.stats().servers().get(0).lastCheck().status());
 
@@ -139,7 +140,7 @@ class HttpHealthCheckerTest {
     int okBefore = srv.ok.get();
     srv.status.set(200);
     await(() -> seen.size() == 2, "UP");
-    assertEquals(ServerState.UP, seen.get(1).to());
+    assertEquals(ServerStatusWord.UP, seen.get(1).to());
     assertEquals(2, seen.get(1).ok() - okBefore, seen.toString());
 
     // the server goes away (connection refused), then comes back on the same port
@@ -148,7 +149,7 @@ class HttpHealthCheckerTest {
     long probesAtStop = c.probes("a");
     await(() -> c.probes("a") >= probesAtStop + 3, "refused probes");
     assertTrue(c.counter("a").fullyDown(), c.counter("a").toString());
-    assertEquals(ServerState.DOWN, be.snapshot().status(0).state());
+    assertEquals(ServerStatusWord.DOWN, be.snapshot().state(0).statusWord());
     assertTrue(be.stats().servers().get(0).lastCheck().detail().startsWith("Layer"),
         be.stats().servers().get(0).lastCheck().toString());
     ProbeServer back = new ProbeServer();
@@ -156,8 +157,8 @@ class HttpHealthCheckerTest {
     toClose.add(back);
     current.set(back);
     await(() -> seen.size() == 4, "UP again");
-    assertEquals(ServerState.DOWN, seen.get(2).to());
-    assertEquals(ServerState.UP, seen.get(3).to());
+    assertEquals(ServerStatusWord.DOWN, seen.get(2).to());
+    assertEquals(ServerStatusWord.UP, seen.get(3).to());
     assertEquals(2, seen.get(3).ok(), "exactly 'rise' probes reached the restarted server: " + seen);
     assertEquals(0, srv.wrongRequest.get() + back.wrongRequest.get(), "method and path of option httpchk");
     assertEquals(2, be.stats().servers().get(0).downTransitions(), "two DOWN transitions");
@@ -171,11 +172,11 @@ class HttpHealthCheckerTest {
     Backend be = new Backend(config(srv.port()), control, InstantSource.system());
     List<Seen> seen = Collections.synchronizedList(new ArrayList<>());
     be.addListener(t -> seen.add(new Seen(t.from(), t.to(), srv.ok.get(), srv.failed.get(), 0)));
-    assertEquals(ServerState.UP, be.snapshot().status(0).state(), "used at once, before any check");
+    assertEquals(ServerStatusWord.UP, be.snapshot().state(0).statusWord(), "used at once, before any check");
     HttpHealthChecker c = HttpHealthChecker.start(be);
     toClose.add(c);
     await(() -> !seen.isEmpty(), "DOWN");
-    assertEquals(new Seen(ServerState.UP, ServerState.DOWN, 0, 1, 0), seen.get(0));
+    assertEquals(new Seen(ServerStatusWord.UP, ServerStatusWord.DOWN, 0, 1, 0), seen.get(0));
   }
 
   @Test

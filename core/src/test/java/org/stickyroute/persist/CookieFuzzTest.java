@@ -20,6 +20,7 @@ import org.stickyroute.Health;
 import org.stickyroute.http.RequestView;
 import org.stickyroute.http.ResponseView;
 import org.stickyroute.Router;
+import org.stickyroute.config.CookieSigning;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.ConfigLoader;
 import org.stickyroute.config.CookieConfig;
@@ -133,7 +134,7 @@ class CookieFuzzTest {
     String method = METHODS[misc & 7];
     int status = (misc & 8) != 0 ? 404 : 200;
     CookieConfig cc = be.config().cookie();
-    CookiePersistence p = router.persistence(be);
+    CookiePersistence p = CookiePersistence.of(be.config());
 
     try (Decision d = new Decision()) {
       router.route(be, RequestView.of(method, "/p", cookies), d);
@@ -143,7 +144,7 @@ class CookieFuzzTest {
         int s = d.server();
         assertTrue(s >= 0 && s < snap.serverCount(), "an existing server");
         assertNotNull(p.value(s), "only a server with a cookie value");
-        assertTrue(snap.status(s).acceptsPersistent() || failure == StickyFailure.PERSIST,
+        assertTrue(snap.state(s).acceptsPersistent() || failure == StickyFailure.PERSIST,
             "a stopped server only under persist");
         assertTrue(String.join(";", cookies).contains(p.value(s)), "the request carried its value");
       } else if (d.ok()) {
@@ -169,7 +170,7 @@ class CookieFuzzTest {
           }
         }
         CookieMatch again = new CookieMatch();
-        p.analyse(RequestView.of(method, "/p", forwarded.toArray(new CharSequence[0])), snap, NOW, again);
+        p.analyse(RequestView.of(method, "/p", forwarded.toArray(new CharSequence[0])), i -> snap.state(i).acceptsPersistent(), NOW, again);
         assertEquals('N', again.flag(), "indirect: the persistence cookie is gone");
         assertTrue(!again.cookiesChanged(), "stripping is idempotent");
       }

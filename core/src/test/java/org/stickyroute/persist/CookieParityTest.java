@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.stickyroute.config.ServerConfig;
 import org.stickyroute.AdminState;
 import org.stickyroute.Backend;
 import org.stickyroute.Decision;
@@ -133,7 +134,7 @@ class CookieParityTest {
     String k = "MySecretKey";
     List<String> dynValues = new ArrayList<>(List.of("s2", "bogus", ""));
     for (EchoBackend e : List.of(ECHO.get(0), ECHO.get(2))) {
-      dynValues.add(DynamicCookie.value(k, "127.0.0.1", e.port()));
+      dynValues.add(DynamicCookie.value(k, ServerConfig.builder("s", "127.0.0.1", e.port()).build()));
     }
     be("dynamic", "b_dyn", "cookie SERVERID insert indirect nocache dynamic", "    dynamic-cookie-key " + k + "\n",
         "SERVERID", dynValues, dynServers);

@@ -19,6 +19,7 @@ import org.stickyroute.Health;
 import org.stickyroute.http.RequestView;
 import org.stickyroute.http.ResponseView;
 import org.stickyroute.Router;
+import org.stickyroute.config.CookieSigning;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.ConfigLoader;
 import org.stickyroute.config.RoutingConfig;
@@ -101,8 +102,8 @@ class CookiePropertiesTest {
               if (d.direct()) {
                 int s = d.server();
                 assertTrue(s >= 0 && s < snap.serverCount(), ctx);
-                assertTrue(snap.status(s).acceptsPersistent() || f == StickyFailure.PERSIST, ctx);
-                String v = router.persistence(be).value(s);
+                assertTrue(snap.state(s).acceptsPersistent() || f == StickyFailure.PERSIST, ctx);
+                String v = be.snapshot().cookieValue(s);
                 assertTrue(v != null, ctx);
               } else if (d.ok()) {
                 assertTrue(snap.usable(d.server()), ctx);
@@ -167,7 +168,7 @@ class CookiePropertiesTest {
     }
     Router signed = router("cookie SERVERID insert indirect nocache", true, null);
     Backend be = signed.backend("be");
-    String value = signed.persistence(be).clientValue(1, NOW);
+    String value = be.snapshot().clientCookieValue(1, NOW);
     RequestView sreq = RequestView.of("GET", "/x", header.replace("SERVERID=s2", "SERVERID=" + value));
     Decision d = new Decision();
     long bytes = 0;

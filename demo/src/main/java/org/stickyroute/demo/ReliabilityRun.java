@@ -29,8 +29,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.stickyroute.Backend;
 import org.stickyroute.BackendSnapshot;
 import org.stickyroute.BackendStats;
-import org.stickyroute.ServerState;
-import org.stickyroute.ServerStats;
+import org.stickyroute.ServerStatusWord;
+import org.stickyroute.ServerStatsRow;
 import org.stickyroute.config.ServerConfig;
 import org.stickyroute.config.StickyFailure;
 
@@ -291,12 +291,12 @@ public final class ReliabilityRun {
       b.addListener(t -> {
         if (t.server().equals(VICTIM)) {
           long now = System.nanoTime();
-          if (t.to() == ServerState.DOWN && killStart != Long.MAX_VALUE) {
+          if (t.to() == ServerStatusWord.DOWN && killStart != Long.MAX_VALUE) {
             downAt.putIfAbsent(name, now);
             if (name.equals(PROJECT_BACKEND)) {
               projectDown = Math.min(projectDown, now);
             }
-          } else if (t.to() == ServerState.UP && restoreStart != Long.MAX_VALUE) {
+          } else if (t.to() == ServerStatusWord.UP && restoreStart != Long.MAX_VALUE) {
             upAt.putIfAbsent(name, now);
           }
         }
@@ -651,7 +651,7 @@ public final class ReliabilityRun {
 
   private boolean everyCheckedServerPassed() {
     for (Backend b : demo.router().backends()) {
-      for (ServerStats st : b.stats().servers()) {
+      for (ServerStatsRow st : b.stats().servers()) {
         if (st.checked() && (st.lastCheck() == null || !st.lastCheck().success())) {
           return false;
         }
@@ -672,8 +672,8 @@ public final class ReliabilityRun {
   }
 
   /** Every server's stats, in every backend. */
-  private List<ServerStats> allServerStats() {
-    List<ServerStats> all = new ArrayList<>();
+  private List<ServerStatsRow> allServerStats() {
+    List<ServerStatsRow> all = new ArrayList<>();
     for (Backend b : demo.router().backends()) {
       all.addAll(b.stats().servers());
     }
@@ -681,22 +681,22 @@ public final class ReliabilityRun {
   }
 
   private int inFlightOn(String server) {
-    return allServerStats().stream().filter(s -> s.name().equals(server)).mapToInt(ServerStats::inFlight).sum();
+    return allServerStats().stream().filter(s -> s.name().equals(server)).mapToInt(ServerStatsRow::inFlight).sum();
   }
 
   private long totalInFlight() {
-    return allServerStats().stream().mapToLong(ServerStats::inFlight).sum();
+    return allServerStats().stream().mapToLong(ServerStatsRow::inFlight).sum();
   }
 
   private long totalInFlightMin() {
-    return allServerStats().stream().mapToLong(ServerStats::inFlight).min().orElse(0);
+    return allServerStats().stream().mapToLong(ServerStatsRow::inFlight).min().orElse(0);
   }
 
   private String inFlightByServer() {
     StringBuilder sb = new StringBuilder();
     for (Backend b : demo.router().backends()) {
       BackendStats st = b.stats();
-      for (ServerStats s : st.servers()) {
+      for (ServerStatsRow s : st.servers()) {
         sb.append(st.name()).append('/').append(s.name()).append('=').append(s.inFlight()).append(' ');
       }
     }
@@ -707,7 +707,7 @@ public final class ReliabilityRun {
     while (!Thread.currentThread().isInterrupted()) {
       minInFlight.accumulateAndGet(totalInFlightMin(), Math::min);
       for (Backend b : victimBackends()) {
-        for (ServerStats st : b.stats().servers()) {
+        for (ServerStatsRow st : b.stats().servers()) {
           if (st.name().equals(VICTIM) && st.lastCheck() != null) {
             longestProbe.accumulateAndGet(st.lastCheck().durationMillis(), Math::max);
           }

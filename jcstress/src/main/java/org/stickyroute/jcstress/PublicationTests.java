@@ -33,7 +33,7 @@ public final class PublicationTests {
     @Actor
     public void request(L_Result r) {
       BackendSnapshot s = be.snapshot();
-      boolean maint = s.status(0).admin() == AdminState.MAINT;
+      boolean maint = s.state(0).admin() == AdminState.MAINT;
       int picked = s.select("/");
       if (maint) {
         r.r1 = !s.usable(0) && picked == 1 && s.leastConnTree().size() == 1 ? "new" : "broken new: " + picked;

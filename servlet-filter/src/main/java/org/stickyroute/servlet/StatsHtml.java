@@ -3,8 +3,8 @@ package org.stickyroute.servlet;
 import java.time.Instant;
 import java.util.List;
 import org.stickyroute.BackendStats;
-import org.stickyroute.ServerStats;
-import org.stickyroute.health.CheckResult;
+import org.stickyroute.ServerStatsRow;
+import org.stickyroute.CheckResult;
 
 /**
  * Renders {@link BackendStats} as a small HTML table per backend, in the spirit of HAProxy's stats page:
@@ -54,10 +54,10 @@ public final class StatsHtml {
       b.append("<table class=\"stats\">\n<tr><th>server</th><th>status</th><th>weight</th><th>eweight</th>"
           + "<th>scur</th><th>smax</th><th>stot</th><th>last check</th><th>chkfail</th><th>chkdown</th>"
           + "<th>lastchg</th></tr>\n");
-      for (ServerStats s : be.servers()) {
-        b.append("<tr class=\"").append(escape(s.state().name().toLowerCase(java.util.Locale.ROOT)))
+      for (ServerStatsRow s : be.servers()) {
+        b.append("<tr class=\"").append(escape(s.status().name().toLowerCase(java.util.Locale.ROOT)))
             .append("\"><td>").append(escape(s.name())).append(s.backup() ? " (backup)" : "")
-            .append("</td><td>").append(escape(s.state().name()))
+            .append("</td><td>").append(escape(s.status().name()))
             .append(s.throttlePercent() < 100 ? " " + s.throttlePercent() + "%" : "")
             .append("</td><td>").append(s.weight())
             .append("</td><td>").append(s.effectiveWeight())
@@ -96,7 +96,7 @@ public final class StatsHtml {
       + "tr.up td{background:#e6f5e6}tr.down td{background:#f8d7d7}tr.maint td{background:#ddd}"
       + "tr.drain td,tr.starting td{background:#fff3cd}</style>\n";
 
-  private static String check(ServerStats s) {
+  private static String check(ServerStatsRow s) {
     if (!s.checked()) {
       return "no check";
     }

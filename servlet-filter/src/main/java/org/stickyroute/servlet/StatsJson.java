@@ -4,8 +4,8 @@ import java.io.StringWriter;
 import java.io.Writer;
 import java.util.List;
 import org.stickyroute.BackendStats;
-import org.stickyroute.ServerStats;
-import org.stickyroute.health.CheckResult;
+import org.stickyroute.ServerStatsRow;
+import org.stickyroute.CheckResult;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
@@ -61,10 +61,10 @@ public final class StatsJson {
     g.writeBooleanProperty("usingBackups", b.usingBackups());
     g.writeStringProperty("at", b.at().toString());
     g.writeArrayPropertyStart("servers");
-    for (ServerStats s : b.servers()) {
+    for (ServerStatsRow s : b.servers()) {
       g.writeStartObject();
       g.writeStringProperty("name", s.name());
-      g.writeStringProperty("status", s.state().name());
+      g.writeStringProperty("status", s.status().name());
       g.writeBooleanProperty("backup", s.backup());
       g.writeNumberProperty("weight", s.weight());
       g.writeNumberProperty("eweight", s.effectiveWeight());

@@ -30,7 +30,7 @@ import org.stickyroute.BackendSnapshot;
 import org.stickyroute.Decision;
 import org.stickyroute.Health;
 import org.stickyroute.Router;
-import org.stickyroute.ServerStatus;
+import org.stickyroute.ServerRuntimeState;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.Balance;
 
@@ -450,7 +450,7 @@ public class StickyProxyServlet extends ProxyServlet {
       return false;
     }
     BackendSnapshot snap = d.backend().snapshot();
-    ServerStatus st = snap.status(d.server());
+    ServerRuntimeState st = snap.state(d.server());
     if (st.health() == Health.DOWN || st.admin() == AdminState.MAINT || st.starting()) {
       return true; // the server is no longer running
     }
@@ -471,7 +471,7 @@ public class StickyProxyServlet extends ProxyServlet {
   static int activeServers(BackendSnapshot snap) {
     int n = 0;
     for (int i = 0; i < snap.serverCount(); i++) {
-      ServerStatus st = snap.status(i);
+      ServerRuntimeState st = snap.state(i);
       if (!snap.server(i).backup() && st.health() == Health.UP && st.admin() != AdminState.MAINT) {
         n++;
       }

@@ -15,7 +15,7 @@ import org.stickyroute.Lease;
 import org.stickyroute.config.Balance;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.ServerConfig;
-import org.stickyroute.health.CheckResult;
+import org.stickyroute.CheckResult;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;

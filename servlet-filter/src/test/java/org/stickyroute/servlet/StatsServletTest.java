@@ -22,9 +22,9 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.stickyroute.BackendStats;
-import org.stickyroute.ServerState;
-import org.stickyroute.ServerStats;
-import org.stickyroute.health.CheckResult;
+import org.stickyroute.ServerStatusWord;
+import org.stickyroute.ServerStatsRow;
+import org.stickyroute.CheckResult;
 import org.stickyroute.servlet.testing.Containers;
 import org.stickyroute.servlet.testing.EchoServlet;
 import org.stickyroute.servlet.testing.ServletContainer;
@@ -149,7 +149,7 @@ class StatsServletTest {
   @Test
   void htmlEscapesEverythingItShows() {
     Instant now = Instant.parse("2026-11-29T12:00:00Z");
-    ServerStats s = new ServerStats("<b>s1</b>", ServerState.DOWN, false, 1, 16, 100, false, 0, 2, 7, 0, true, 0,
+    ServerStatsRow s = new ServerStatsRow("<b>s1</b>", ServerStatusWord.DOWN, false, 1, 16, 100, false, 0, 2, 7, 0, true, 0,
         new CheckResult(false, 0, 3, "Layer4 <script>alert('x')</script> & \"more\"", now), 4, 1, now);
     BackendStats b = new BackendStats("be<&>", "roundrobin", 3, 0, 0, false, List.of(s), now);
     String html = StatsHtml.page("stats <title>", List.of(b), 0);

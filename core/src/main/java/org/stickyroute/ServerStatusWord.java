@@ -1,10 +1,11 @@
 package org.stickyroute;
 
 /**
- * A server's state in one word, as HAProxy's stats page and logs name it; derived from {@link ServerStatus}
- * ({@link ServerStatus#state()}): maintenance wins over health, health over drain, drain over slow start.
+ * A server's status in one word, as HAProxy's stats page ({@code status} column) and logs name it; derived from
+ * its {@link ServerRuntimeState} ({@link ServerRuntimeState#statusWord()}): maintenance wins over health, health
+ * over drain, drain over slow start.
  */
-public enum ServerState {
+public enum ServerStatusWord {
   /** Ready and passing checks (or not checked), at full weight. HAProxy: {@code UP}. */
   UP,
   /** Ready and up, in its {@code slowstart} ramp. HAProxy: {@code UP} with a throttle below 100 %. */

@@ -1,4 +1,4 @@
-package org.stickyroute.health;
+package org.stickyroute;
 
 import java.time.Instant;
 import java.util.Objects;

@@ -3,7 +3,10 @@ package org.stickyroute;
 import java.util.Objects;
 
 /**
- * The live state of one server in one snapshot. Immutable.
+ * The runtime state of one server in one snapshot: what an operator, the health checks and the slow-start
+ * clock set, as HAProxy's {@code show servers state} dumps it ({@code srv_admin_state}, {@code srv_op_state},
+ * {@code srv_uweight}, {@code srv_last_change}). Its one-word summary is {@link #statusWord()}; the stats page
+ * line built from it is a {@link ServerStatsRow}. Immutable.
  *
  * @param admin the administrative state
  * @param health the operational state
@@ -13,12 +16,12 @@ import java.util.Objects;
  *     epoch milliseconds of the backend's clock, or {@link #NOT_STARTING} when it runs at full weight
  *     (HAProxy's {@code SRV_ST_STARTING} and {@code last_change})
  */
-public record ServerStatus(AdminState admin, Health health, int weight, long startingSinceMillis) {
+public record ServerRuntimeState(AdminState admin, Health health, int weight, long startingSinceMillis) {
   /** {@link #startingSinceMillis} of a server that is not ramping up. */
   public static final long NOT_STARTING = -1;
 
   /** Validates. */
-  public ServerStatus {
+  public ServerRuntimeState {
     Objects.requireNonNull(admin, "admin");
     Objects.requireNonNull(health, "health");
     if (weight < 0 || weight > 256) {
@@ -30,28 +33,28 @@ public record ServerStatus(AdminState admin, Health health, int weight, long sta
   }
 
   /** Ready, up, at {@code weight}, not ramping. */
-  public static ServerStatus up(int weight) {
-    return new ServerStatus(AdminState.READY, Health.UP, weight, NOT_STARTING);
+  public static ServerRuntimeState up(int weight) {
+    return new ServerRuntimeState(AdminState.READY, Health.UP, weight, NOT_STARTING);
   }
 
-  /** This status with another admin state. */
-  public ServerStatus withAdmin(AdminState a) {
-    return new ServerStatus(a, health, weight, startingSinceMillis);
+  /** This state with another admin state. */
+  public ServerRuntimeState withAdmin(AdminState a) {
+    return new ServerRuntimeState(a, health, weight, startingSinceMillis);
   }
 
-  /** This status with another health. */
-  public ServerStatus withHealth(Health h) {
-    return new ServerStatus(admin, h, weight, startingSinceMillis);
+  /** This state with another health. */
+  public ServerRuntimeState withHealth(Health h) {
+    return new ServerRuntimeState(admin, h, weight, startingSinceMillis);
   }
 
-  /** This status with another weight. */
-  public ServerStatus withWeight(int w) {
-    return new ServerStatus(admin, health, w, startingSinceMillis);
+  /** This state with another weight. */
+  public ServerRuntimeState withWeight(int w) {
+    return new ServerRuntimeState(admin, health, w, startingSinceMillis);
   }
 
-  /** This status ramping up since {@code millis}, or not ramping ({@link #NOT_STARTING}). */
-  public ServerStatus withStartingSince(long millis) {
-    return new ServerStatus(admin, health, weight, millis);
+  /** This state ramping up since {@code millis}, or not ramping ({@link #NOT_STARTING}). */
+  public ServerRuntimeState withStartingSince(long millis) {
+    return new ServerRuntimeState(admin, health, weight, millis);
   }
 
   /** Whether the server is in its {@code slowstart} ramp. */
@@ -64,18 +67,18 @@ public record ServerStatus(AdminState admin, Health health, int weight, long sta
     return admin == AdminState.READY && health == Health.UP;
   }
 
-  /** The state as a single word, the way HAProxy's stats page shows it. */
-  public ServerState state() {
+  /** The state as a single word, the way HAProxy's stats page shows it in its {@code status} column. */
+  public ServerStatusWord statusWord() {
     if (admin == AdminState.MAINT) {
-      return ServerState.MAINT;
+      return ServerStatusWord.MAINT;
     }
     if (health == Health.DOWN) {
-      return ServerState.DOWN;
+      return ServerStatusWord.DOWN;
     }
     if (admin == AdminState.DRAIN) {
-      return ServerState.DRAIN;
+      return ServerStatusWord.DRAIN;
     }
-    return starting() ? ServerState.STARTING : ServerState.UP;
+    return starting() ? ServerStatusWord.STARTING : ServerStatusWord.UP;
   }
 
   /**

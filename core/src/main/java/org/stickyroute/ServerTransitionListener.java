@@ -1,7 +1,7 @@
 package org.stickyroute;
 
 /**
- * Told about every change of a server's {@link ServerState} in a {@link Backend} (HAProxy logs these as
+ * Told about every change of a server's {@link ServerStatusWord} (a {@link ServerTransition}) in a {@link Backend} (HAProxy logs these as
  * "Server be/s1 is DOWN, reason: ..."). Register with {@link Backend#addListener}.
  *
  * <p>Called on the control-plane thread that made the change (a health checker, the slow-start scheduler,
@@ -11,7 +11,7 @@ package org.stickyroute;
  * thrown by one listener is logged and does not stop the others.
  */
 @FunctionalInterface
-public interface ServerStateListener {
+public interface ServerTransitionListener {
   /** One transition. */
   void onTransition(ServerTransition transition);
 }

@@ -1,13 +1,12 @@
 package org.stickyroute;
 
 import java.time.Instant;
-import org.stickyroute.health.CheckResult;
 
 /**
- * One server's line of HAProxy's stats page, at one moment. Immutable; get it from {@link Backend#stats()}.
+ * One server's row of HAProxy's stats page, at one moment. Immutable; get it from {@link Backend#stats()}.
  *
  * @param name the server name ({@code svname})
- * @param state the state ({@code status}: UP, DOWN, MAINT, DRAIN; STARTING while in {@code slowstart})
+ * @param status the one-word status ({@code status}: UP, DOWN, MAINT, DRAIN; STARTING while in {@code slowstart})
  * @param backup whether it is a {@code backup} server ({@code bck})
  * @param weight the current user weight, 0..256 ({@code weight} as set by {@code set weight})
  * @param effectiveWeight HAProxy's {@code eweight} in this snapshot (user weight * 16 for the dynamic
@@ -24,12 +23,12 @@ import org.stickyroute.health.CheckResult;
  *     check_duration}), or {@code null} when none ran
  * @param checkFailures failed checks ({@code chkfail})
  * @param downTransitions UP to DOWN transitions ({@code chkdown})
- * @param lastTransition when the state last changed ({@code lastchg} counts seconds since then); the
+ * @param lastTransition when the status last changed ({@code lastchg} counts seconds since then); the
  *     backend's creation time when it never changed
  */
-public record ServerStats(
+public record ServerStatsRow(
     String name,
-    ServerState state,
+    ServerStatusWord status,
     boolean backup,
     int weight,
     int effectiveWeight,
