@@ -36,8 +36,7 @@ public final class Decision implements AutoCloseable {
   Backend backend;
   BackendSnapshot snapshot;
   CookiePersistence persistence;
-  CharSequence target;
-  int method;
+  RequestView request;
   CharSequence methodText;
   int server = BackendSnapshot.NO_SERVER;
   boolean direct;
@@ -57,7 +56,7 @@ public final class Decision implements AutoCloseable {
     backend = b;
     snapshot = b == null ? null : b.snapshot();
     persistence = snapshot == null ? null : snapshot.persistence();
-    target = request.target();
+    this.request = request;
     methodText = request.method();
     server = BackendSnapshot.NO_SERVER;
     direct = false;
@@ -188,7 +187,7 @@ public final class Decision implements AutoCloseable {
   public void close() {
     lease.close();
     match.release();
-    target = null;
+    request = null;
     methodText = null;
   }
 }

@@ -1,7 +1,6 @@
 package org.stickyroute.balance;
 
 import java.util.Arrays;
-import org.stickyroute.LoadView;
 import org.stickyroute.hash.Avalanche;
 
 /**
