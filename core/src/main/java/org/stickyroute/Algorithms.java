@@ -10,6 +10,7 @@ import org.stickyroute.balance.ServerGroup;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.Balance;
 import org.stickyroute.key.KeyExtractor;
+import org.stickyroute.key.UriKey;
 
 /**
  * Which {@link Picker} a snapshot holds for each {@code balance} algorithm: the one place that knows the
@@ -33,7 +34,7 @@ final class Algorithms {
       case STATIC_RR -> RoundRobinPicker.staticRoundRobin(group);
       case LEASTCONN -> LeastConnPicker.build(group, previous, rebuild);
       case RANDOM -> RandomPicker.build(group, balance.draws());
-      case URI -> hashed(config, group, KeyExtractor.uri(balance.uriKey(), config.hashType()));
+      case URI -> hashed(config, group, KeyExtractor.uri(UriKey.of(balance.uriOptions()), config.hashType()));
     };
   }
 

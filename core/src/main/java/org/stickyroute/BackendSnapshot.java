@@ -1,7 +1,7 @@
 package org.stickyroute;
 
 import java.util.Map;
-import java.util.function.IntConsumer;
+import java.util.function.IntPredicate;
 import org.stickyroute.balance.LoadView;
 import org.stickyroute.balance.Picker;
 import org.stickyroute.balance.ServerGroup;
@@ -9,6 +9,7 @@ import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.ServerConfig;
 import org.stickyroute.http.RequestView;
 import org.stickyroute.persist.CookiePersistence;
+import org.stickyroute.persist.CookieTargets;
 
 /**
  * An immutable view of one backend at one moment: its servers' runtime states, HAProxy's derived quantities
@@ -45,11 +46,13 @@ public final class BackendSnapshot {
   private final LiveLoad live;
   private final ServerGroup group;
   private final Picker picker;
-  private final IntConsumer take;
+  private final IntPredicate take;
   private final boolean usingBackups;
   private final long version;
   private final long builtAtMillis;
   private final CookiePersistence persistence;
+  /** This snapshot's servers as cookie persistence reads them (persistence never sees this class). */
+  final CookieTargets cookieTargets = i -> state(i).acceptsPersistent();
 
   /**
    * Builds a snapshot (control plane).
@@ -87,7 +90,7 @@ public final class BackendSnapshot {
     this.group = ServerGroups.build(config, this.states, Algorithms.staticWeights(config), startupCumulative,
         counters, live, nowMillis);
     this.picker = Algorithms.picker(config, group, previous, rebuild);
-    this.take = s -> counters[s].take();
+    this.take = this::take;
     int[] members = group.members();
     this.usingBackups = group.totalUsed() > 0 && members.length > 0 && servers[members[0]].backup();
   }
@@ -128,10 +131,15 @@ public final class BackendSnapshot {
 
   /**
    * Picks a server for this request and takes a lease on it, as one step: the algorithm's choice with the
-   * live in-flight counts ({@code uri}: the key's server, affinity kept even when saturated; {@code
-   * roundrobin}, {@code static-rr}, {@code leastconn}: the next or least loaded unsaturated server; {@code
-   * random(N)}: the least loaded of N draws). Returns the server index, or {@link #NO_SERVER} / {@link
-   * #SATURATED} with the lease left idle. Allocation-free.
+   * live in-flight counts ({@code uri}: the key's server; {@code roundrobin}, {@code static-rr}, {@code
+   * leastconn}: the next or least loaded unsaturated server; {@code random(N)}: the least loaded of N draws).
+   * Returns the server index, or {@link #NO_SERVER} / {@link #SATURATED} with the lease left idle.
+   * Allocation-free.
+   *
+   * <p>{@code maxconn} holds under concurrency: a take that finds the server over its {@code maxconn} (another
+   * request took the last slot between the choice and the take, or a hash key's server is full) is undone and
+   * the algorithm chooses again ({@link Picker#pickAndTake}), then gives up with {@link #SATURATED}; HAProxy
+   * makes the choice and the take under one lock, so it never exceeds {@code maxconn} either.
    *
    * @param request the request (hash-based algorithms read their key from it)
    * @param avoid a server index to avoid if possible (the server a failed attempt used), or {@link
@@ -151,6 +159,21 @@ public final class BackendSnapshot {
       lease.hold(s, counters[s]);
     }
     return s;
+  }
+
+  /**
+   * Takes a connection on server {@code s} for {@link Picker#pickAndTake}: counts it in flight unless that
+   * puts the server over its effective {@code maxconn}, in which case the count is undone.
+   */
+  private boolean take(int s) {
+    ServerCounters c = counters[s];
+    int now = c.take();
+    int mc = group.maxconn()[s];
+    if (mc == 0 || now <= mc) {
+      return true;
+    }
+    c.release(); // lost the race for the last slot
+    return false;
   }
 
   /**
@@ -220,8 +243,26 @@ public final class BackendSnapshot {
    * cookie} line. It belongs to the snapshot because its server indexes and cookie values are only valid for
    * this snapshot's server list: after {@link Backend#reconfigure} a cookie must be looked up in the new list.
    */
-  public CookiePersistence persistence() {
+  CookiePersistence persistence() {
     return persistence;
+  }
+
+  /**
+   * The persistence-cookie value of server {@code i}: its {@code cookie} value, else its dynamic value
+   * ({@link BackendConfig#dynamicCookie}); {@code null} when it has none or the backend has no {@code cookie}
+   * line. The plain value, before any signing.
+   */
+  public String cookieValue(int i) {
+    return persistence == null ? null : persistence.value(i);
+  }
+
+  /**
+   * The cookie value a client must send at {@code nowEpochSeconds} to be routed to server {@code i}: {@link
+   * #cookieValue}, signed (valid for the configured lifetime) when the backend signs its cookies; {@code null}
+   * when the server has no value. For tools and tests ("which cookie pins me to s2?").
+   */
+  public String clientCookieValue(int i, long nowEpochSeconds) {
+    return persistence == null ? null : persistence.clientValue(i, nowEpochSeconds);
   }
 
   /** The configuration this snapshot was built from. */

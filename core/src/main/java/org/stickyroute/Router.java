@@ -80,16 +80,6 @@ public final class Router {
     return new Router(config, clock);
   }
 
-  /**
-   * The compiled cookie persistence of a backend's current configuration ({@link
-   * BackendSnapshot#persistence()} of its current snapshot), or {@code null} when it has no {@code cookie} line
-   * or is not one of this router's backends.
-   */
-  public CookiePersistence persistence(Backend backend) {
-    int i = indexOfBackend(backend);
-    return i < 0 ? null : backend.snapshot().persistence();
-  }
-
   private int indexOfBackend(Backend backend) {
     Integer i = backendIndex.get(backend.name());
     return i != null && backends.get(i) == backend ? i : -1;
@@ -147,7 +137,7 @@ public final class Router {
     // The persistence of the same snapshot: its server indexes are the snapshot's, even across a reconfigure.
     CookiePersistence p = d.persistence;
     if (p != null) {
-      p.analyse(request, snap, now, d.match);
+      p.analyse(request, snap.cookieTargets, now, d.match);
     } else {
       d.match.unchanged(request);
     }

@@ -39,8 +39,12 @@ public final class ServerCounters {
     this.totals = totals;
   }
 
-  /** Counts one more request in flight, then tells the bound picker. */
-  void take() {
+  /**
+   * Counts one more request in flight, then tells the bound picker.
+   *
+   * @return the requests in flight on the server just after this one was counted
+   */
+  int take() {
     long w = word.addAndGet(TAKE);
     if ((w >>> SERVED_BITS) >= FOLD) {
       folded.addAndGet(FOLD);
@@ -58,6 +62,7 @@ public final class ServerCounters {
     if (b != null) {
       b.picker().take(b.server());
     }
+    return now;
   }
 
   /** Counts one request less in flight, then tells the bound picker. */
@@ -80,9 +85,14 @@ public final class ServerCounters {
     binding = picker == null ? null : new Binding(picker, server);
   }
 
-  /** Requests currently in flight on the server (HAProxy's {@code served}). Never negative. */
+  /**
+   * Requests currently in flight on the server (HAProxy's {@code served}). The 24-bit field is read sign-extended,
+   * so a release without a take (a bug: every lease is released exactly once) shows as a negative count instead of
+   * as 16,777,215.
+   */
   public int served() {
-    return (int) (word.get() & SERVED_MASK);
+    long w = word.get();
+    return (int) (w << (64 - SERVED_BITS) >> (64 - SERVED_BITS));
   }
 
   /** The most requests ever in flight at once on the server (HAProxy's {@code smax}). */

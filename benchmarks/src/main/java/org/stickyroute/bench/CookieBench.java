@@ -21,11 +21,12 @@ import org.stickyroute.BackendSnapshot;
 import org.stickyroute.http.RequestView;
 import org.stickyroute.Router;
 import org.stickyroute.config.ConfigLoader;
+import org.stickyroute.config.CookieSigning;
 import org.stickyroute.config.RoutingConfig;
 import org.stickyroute.config.StickyOptions;
 import org.stickyroute.persist.CookieMatch;
 import org.stickyroute.persist.CookiePersistence;
-import org.stickyroute.persist.CookieSigning;
+import org.stickyroute.persist.CookieTargets;
 
 /**
  * Finding and validating SERVERID in a realistic 10-cookie header and producing the header to forward:
@@ -60,8 +61,8 @@ public class CookieBench {
   CookiePersistence insert;
   CookiePersistence indirect;
   CookiePersistence signed;
-  BackendSnapshot snapshot;
-  BackendSnapshot signedSnapshot;
+  CookieTargets snapshot;
+  CookieTargets signedSnapshot;
   RequestView request;
   RequestView signedRequest;
   final CookieMatch match = new CookieMatch();
@@ -92,18 +93,23 @@ public class CookieBench {
     }
   }
 
-  static CookiePersistence persistence(String cookieLine, StickyOptions options, BackendSnapshot[] snap) {
+  /**
+   * The persistence of a one-backend router (as the router compiles it) and, in {@code snap[0]}, its snapshot's
+   * servers as persistence reads them.
+   */
+  static CookiePersistence persistence(String cookieLine, StickyOptions options, CookieTargets[] snap) {
     RoutingConfig c = ConfigLoader.parse("backend be\nbalance uri\n" + cookieLine + "\n" + SERVERS, "bench", false);
     RoutingConfig withOptions = RoutingConfig.builder().backend(c.backend("be").withSticky(options)).build();
     Router r = Router.create(withOptions);
     Backend b = r.backend("be");
-    snap[0] = b.snapshot();
-    return r.persistence(b);
+    BackendSnapshot s = b.snapshot();
+    snap[0] = i -> s.state(i).acceptsPersistent();
+    return CookiePersistence.of(s.config());
   }
 
   @Setup
   public void setup() {
-    BackendSnapshot[] s = new BackendSnapshot[1];
+    CookieTargets[] s = new CookieTargets[1];
     insert = persistence("cookie SERVERID insert", StickyOptions.HAPROXY, s);
     snapshot = s[0];
     indirect = persistence("cookie SERVERID insert indirect nocache", StickyOptions.HAPROXY, s);

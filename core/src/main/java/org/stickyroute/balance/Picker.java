@@ -1,6 +1,6 @@
 package org.stickyroute.balance;
 
-import java.util.function.IntConsumer;
+import java.util.function.IntPredicate;
 import org.stickyroute.http.RequestView;
 
 /**
@@ -44,22 +44,33 @@ public interface Picker {
    */
   int pick(RequestView request, int avoid, LoadView load);
 
+  /** How often {@link #pickAndTake}'s default chooses again after losing the race for a server's last slot. */
+  int TAKE_ATTEMPTS = 4;
+
   /**
-   * Picks a server and takes a connection on it as one step: {@code take} is called with the server (it
-   * counts the request in flight on the live counters, which then call {@link #take}) before this returns.
-   * The default picks, then takes; a picker that must serialise the choice with the take (HAProxy takes
-   * both under the backend's lock) overrides it and calls {@code take} under its own synchronisation.
+   * Picks a server and takes a connection on it as one step. {@code take} takes a connection on a server (it
+   * counts the request in flight on the live counters, which then call {@link #take}) and answers whether
+   * the server had room: false when the take found it over its {@code maxconn} and was undone.
    *
-   * @param take what taking a connection on a server means to the caller; called at most once, only with a
-   *     server index
-   * @return as {@link #pick}
+   * <p>The default picks, then takes, and while the take finds the server full (a concurrent request took
+   * the last slot between the choice and the take) chooses again, {@link #TAKE_ATTEMPTS} times at most, then
+   * answers {@link #SATURATED}. A picker that must serialise the choice with the take (HAProxy makes both under
+   * the backend's lock, so its choice is never stale) overrides it and calls {@code take} under its own
+   * synchronisation.
+   *
+   * @param take takes a connection on a server; returns false, having undone it, when the server was full
+   * @return as {@link #pick}; when it returns a server index, exactly one take on it succeeded
    */
-  default int pickAndTake(RequestView request, int avoid, LoadView load, IntConsumer take) {
-    int s = pick(request, avoid, load);
-    if (s >= 0) {
-      take.accept(s);
+  default int pickAndTake(RequestView request, int avoid, LoadView load, IntPredicate take) {
+    for (int attempt = 1; ; attempt++) {
+      int s = pick(request, avoid, load);
+      if (s < 0 || take.test(s)) {
+        return s;
+      }
+      if (attempt == TAKE_ATTEMPTS) {
+        return SATURATED;
+      }
     }
-    return s;
   }
 
   /**

@@ -26,7 +26,6 @@ import org.stickyroute.config.ConfigLoader;
 import org.stickyroute.config.ConfigWarning;
 import org.stickyroute.config.RoutingConfig;
 import org.stickyroute.config.StickyProperties;
-import org.stickyroute.persist.CookiePersistence;
 
 /**
  * The {@code stickyroute} command-line tool ({@code java -jar stickyroute-cli.jar COMMAND ...}).
@@ -264,12 +263,12 @@ public final class Main {
     if (server < 0) {
       throw new UsageException("backend '" + backendName + "' has no server '" + positional.get(0) + "'");
     }
-    CookiePersistence p = router.persistence(backend);
-    if (p == null) {
+    BackendSnapshot snap = backend.snapshot();
+    if (snap.config().cookie() == null) {
       err.println("stickyroute: backend '" + backendName + "' has no 'cookie' line: no server is sticky");
       return EXIT_NO_VALUE;
     }
-    String value = p.clientValue(server, System.currentTimeMillis() / 1000);
+    String value = snap.clientCookieValue(server, System.currentTimeMillis() / 1000);
     if (value == null) {
       err.println("stickyroute: server '" + positional.get(0) + "' has no cookie value (no 'cookie' keyword, and no"
           + " dynamic value): its responses delete the cookie");

@@ -143,6 +143,25 @@ public record BackendConfig(
     return sticky.effectiveFailure(persist);
   }
 
+  /**
+   * Whether {@code server} carries a dynamic cookie value (HAProxy's {@code srv_set_dyncookie}): the backend's
+   * {@code cookie} line says {@code dynamic}, a {@code dynamic-cookie-key} is set, the server has no {@code
+   * cookie} value of its own, and its address is an IP literal. HAProxy hashes the address it resolves;
+   * stickyroute never resolves names, so a server written with a host name gets no dynamic value. The one
+   * place this rule is written: the loader's warnings and cookie persistence both ask here.
+   */
+  public boolean dynamicCookie(ServerConfig server) {
+    return wantsDynamicCookie(server) && server.ipAddress() != null;
+  }
+
+  /**
+   * Whether {@code server} would get a dynamic cookie value if its address were an IP literal: {@code cookie ...
+   * dynamic} with a {@code dynamic-cookie-key}, and no {@code cookie} value of its own.
+   */
+  public boolean wantsDynamicCookie(ServerConfig server) {
+    return server.cookie() == null && cookie != null && cookie.dynamic() && dynamicCookieKey != null;
+  }
+
   /** The server with this name, or {@code null}. */
   public ServerConfig server(String serverName) {
     for (ServerConfig s : servers) {

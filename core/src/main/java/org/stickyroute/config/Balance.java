@@ -1,7 +1,6 @@
 package org.stickyroute.config;
 
 import java.util.Objects;
-import org.stickyroute.key.UriKey;
 
 /**
  * A backend's {@code balance} algorithm. Immutable; build one with the static factories, for example {@code
@@ -26,13 +25,52 @@ public final class Balance {
     RANDOM
   }
 
+  private static final Uri PLAIN_URI = new Uri(0, 0, false, false);
+
+  /**
+   * The options of {@code balance uri [len <n>] [depth <n>] [whole] [path-only]}: which bytes of the
+   * request-target HAProxy 2.6 hashes ({@code src/backend.c:get_server_uh}).
+   *
+   * @param len the {@code len} option, or 0 when absent
+   * @param depth the {@code depth} option, or 0 when absent
+   * @param whole the {@code whole} option: the query string is part of the key and its slashes count
+   * @param pathOnly the {@code path-only} option
+   */
+  public record Uri(int len, int depth, boolean whole, boolean pathOnly) {
+    /** Validates that {@code len} and {@code depth} are 0 (absent) or positive. */
+    public Uri {
+      if (len < 0 || depth < 0) {
+        throw new IllegalArgumentException("len and depth must be positive (0 = absent)");
+      }
+    }
+
+    /** The configuration form, e.g. {@code uri depth 2 path-only}. */
+    @Override
+    public String toString() {
+      StringBuilder sb = new StringBuilder("uri");
+      if (len > 0) {
+        sb.append(" len ").append(len);
+      }
+      if (depth > 0) {
+        sb.append(" depth ").append(depth);
+      }
+      if (whole) {
+        sb.append(" whole");
+      }
+      if (pathOnly) {
+        sb.append(" path-only");
+      }
+      return sb.toString();
+    }
+  }
+
   private final Kind kind;
-  private final UriKey uriKey;
+  private final Uri uri;
   private final int draws;
 
-  private Balance(Kind kind, UriKey uriKey, int draws) {
+  private Balance(Kind kind, Uri uri, int draws) {
     this.kind = kind;
-    this.uriKey = uriKey;
+    this.uri = uri;
     this.draws = draws;
   }
 
@@ -66,43 +104,43 @@ public final class Balance {
 
   /** Plain {@code balance uri}; refine with {@link #depth}, {@link #len}, {@link #whole}, {@link #pathOnly}. */
   public static Balance uri() {
-    return new Balance(Kind.URI, UriKey.PLAIN, 0);
+    return new Balance(Kind.URI, PLAIN_URI, 0);
   }
 
   /** {@code balance uri} with the given key options. */
-  public static Balance uri(UriKey key) {
-    return new Balance(Kind.URI, Objects.requireNonNull(key, "key"), 0);
+  public static Balance uri(Uri options) {
+    return new Balance(Kind.URI, Objects.requireNonNull(options, "options"), 0);
   }
 
   /** Adds {@code depth n} to a {@code balance uri}. */
   public Balance depth(int depth) {
-    UriKey k = requireUri();
-    return uri(new UriKey(k.len(), depth, k.whole(), k.pathOnly()));
+    Uri k = requireUri();
+    return uri(new Uri(k.len(), depth, k.whole(), k.pathOnly()));
   }
 
   /** Adds {@code len n} to a {@code balance uri}. */
   public Balance len(int len) {
-    UriKey k = requireUri();
-    return uri(new UriKey(len, k.depth(), k.whole(), k.pathOnly()));
+    Uri k = requireUri();
+    return uri(new Uri(len, k.depth(), k.whole(), k.pathOnly()));
   }
 
   /** Adds {@code whole} to a {@code balance uri}. */
   public Balance whole() {
-    UriKey k = requireUri();
-    return uri(new UriKey(k.len(), k.depth(), true, k.pathOnly()));
+    Uri k = requireUri();
+    return uri(new Uri(k.len(), k.depth(), true, k.pathOnly()));
   }
 
   /** Adds {@code path-only} to a {@code balance uri}. */
   public Balance pathOnly() {
-    UriKey k = requireUri();
-    return uri(new UriKey(k.len(), k.depth(), k.whole(), true));
+    Uri k = requireUri();
+    return uri(new Uri(k.len(), k.depth(), k.whole(), true));
   }
 
-  private UriKey requireUri() {
+  private Uri requireUri() {
     if (kind != Kind.URI) {
       throw new IllegalStateException("only 'balance uri' takes key options");
     }
-    return uriKey;
+    return uri;
   }
 
   /** The algorithm family. */
@@ -111,8 +149,8 @@ public final class Balance {
   }
 
   /** The key options of {@code balance uri}, or {@code null} for other algorithms. */
-  public UriKey uriKey() {
-    return uriKey;
+  public Uri uriOptions() {
+    return uri;
   }
 
   /** The number of draws of {@code balance random}, or 0 for other algorithms. */
@@ -134,13 +172,13 @@ public final class Balance {
   public boolean equals(Object o) {
     return o instanceof Balance
         && ((Balance) o).kind == kind
-        && Objects.equals(((Balance) o).uriKey, uriKey)
+        && Objects.equals(((Balance) o).uri, uri)
         && ((Balance) o).draws == draws;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, uriKey, draws);
+    return Objects.hash(kind, uri, draws);
   }
 
   /** The configuration form, e.g. {@code uri depth 2} or {@code random(2)}. */
@@ -156,7 +194,7 @@ public final class Balance {
       case RANDOM:
         return "random(" + draws + ")";
       default:
-        return uriKey.toString();
+        return uri.toString();
     }
   }
 }

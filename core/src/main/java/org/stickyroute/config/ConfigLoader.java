@@ -584,7 +584,7 @@ public final class ConfigLoader {
                   throw error(o, "'balance uri' only accepts 'len', 'depth', 'whole' and 'path-only'");
               }
             }
-            return Balance.uri(new org.stickyroute.key.UriKey(len, depth, whole, pathOnly));
+            return Balance.uri(new Balance.Uri(len, depth, whole, pathOnly));
           }
         default:
           if (alg.equals("random") || alg.startsWith("random(")) {
@@ -1239,50 +1239,7 @@ public final class ConfigLoader {
     private BackendConfig backend(Section s) {
       ProxySettings p = s.settings;
       CookieConfig cookie = p.cookie;
-      if (cookie != null) {
-        for (ServerConfig sc : s.servers) {
-          if (sc.cookie() != null && sc.cookie().contains(sc.host())) {
-            SourceLocation saved = at;
-            at = sc.location();
-            warn(sc.cookie(), "server '" + sc.name() + "' cookie value contains its address '" + sc.host()
-                + "': every client will see it; use an opaque value");
-            at = saved;
-          }
-          if (sc.cookie() == null && cookie.dynamic() && p.dynamicCookieKey != null
-              && !org.stickyroute.persist.DynamicCookie.isIpLiteral(sc.host())) {
-            SourceLocation saved = at;
-            at = sc.location();
-            warn(sc.host(), "server '" + sc.name() + "' has a host name: stickyroute does not resolve names, so it"
-                + " gets no dynamic cookie (HAProxy would hash the address it resolves); write an IP address");
-            at = saved;
-          }
-        }
-      }
-      if (cookie != null && cookie.mode() == CookieConfig.Mode.INSERT) {
-        List<String> missing = new ArrayList<>();
-        for (ServerConfig sc : s.servers) {
-          if (sc.cookie() == null && !(cookie.dynamic() && p.dynamicCookieKey != null
-              && org.stickyroute.persist.DynamicCookie.isIpLiteral(sc.host()))) {
-            missing.add(sc.name());
-          }
-        }
-        if (!missing.isEmpty()) {
-          SourceLocation saved = at;
-          at = s.server(missing.get(0)).location();
-          warn(
-              missing.get(0),
-              "backend '" + s.name + "' inserts cookie '" + cookie.name() + "' but server(s) " + missing
-                  + " have no 'cookie' value (nor 'dynamic' with a dynamic-cookie-key): they can never be sticky");
-          at = saved;
-        }
-      }
-      if (cookie != null && cookie.dynamic() && p.dynamicCookieKey == null) {
-        SourceLocation saved = at;
-        at = p.cookieAt; // the 'cookie' line (perhaps in a defaults section), which holds the word
-        warn("dynamic", "backend '" + s.name + "' uses 'cookie ... dynamic' without 'dynamic-cookie-key'");
-        at = saved;
-      }
-      return new BackendConfig(
+      BackendConfig built = new BackendConfig(
           s.name,
           p.balance == null ? Balance.roundRobin() : p.balance,
           p.hashType,
@@ -1302,6 +1259,48 @@ public final class ConfigLoader {
           s.servers,
           s.location,
           StickyOptions.HAPROXY);
+      if (cookie != null) {
+        for (ServerConfig sc : s.servers) {
+          if (sc.cookie() != null && sc.cookie().contains(sc.host())) {
+            SourceLocation saved = at;
+            at = sc.location();
+            warn(sc.cookie(), "server '" + sc.name() + "' cookie value contains its address '" + sc.host()
+                + "': every client will see it; use an opaque value");
+            at = saved;
+          }
+          if (built.wantsDynamicCookie(sc) && !built.dynamicCookie(sc)) {
+            SourceLocation saved = at;
+            at = sc.location();
+            warn(sc.host(), "server '" + sc.name() + "' has a host name: stickyroute does not resolve names, so it"
+                + " gets no dynamic cookie (HAProxy would hash the address it resolves); write an IP address");
+            at = saved;
+          }
+        }
+      }
+      if (cookie != null && cookie.mode() == CookieConfig.Mode.INSERT) {
+        List<String> missing = new ArrayList<>();
+        for (ServerConfig sc : s.servers) {
+          if (sc.cookie() == null && !built.dynamicCookie(sc)) {
+            missing.add(sc.name());
+          }
+        }
+        if (!missing.isEmpty()) {
+          SourceLocation saved = at;
+          at = s.server(missing.get(0)).location();
+          warn(
+              missing.get(0),
+              "backend '" + s.name + "' inserts cookie '" + cookie.name() + "' but server(s) " + missing
+                  + " have no 'cookie' value (nor 'dynamic' with a dynamic-cookie-key): they can never be sticky");
+          at = saved;
+        }
+      }
+      if (cookie != null && cookie.dynamic() && p.dynamicCookieKey == null) {
+        SourceLocation saved = at;
+        at = p.cookieAt; // the 'cookie' line (perhaps in a defaults section), which holds the word
+        warn("dynamic", "backend '" + s.name + "' uses 'cookie ... dynamic' without 'dynamic-cookie-key'");
+        at = saved;
+      }
+      return built;
     }
   }
 }

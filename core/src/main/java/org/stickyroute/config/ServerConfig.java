@@ -128,6 +128,15 @@ public record ServerConfig(
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
   }
 
+  /**
+   * The address as bytes when {@link #host()} is an IP literal: 4 for a dotted quad, 16 for IPv6 (an
+   * IPv4-mapped literal stays 16 bytes, as HAProxy keeps it); {@code null} for a host name. Never resolves a
+   * name: stickyroute's decisions are pure functions of the configuration.
+   */
+  public byte[] ipAddress() {
+    return IpLiteral.parse(host);
+  }
+
   /** Builds {@link ServerConfig}s; not thread-safe. */
   public static final class Builder {
     private final String name;

@@ -1,7 +1,6 @@
 package org.stickyroute.config;
 
 import java.util.Objects;
-import org.stickyroute.persist.CookieSigning;
 
 /**
  * stickyroute's own persistence settings of a backend, beyond what an HAProxy configuration can say: the

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
-import org.stickyroute.persist.CookieSigning;
 
 /**
  * Overlays stickyroute's own persistence settings ({@link StickyOptions}) on a configuration loaded from an

@@ -1,5 +1,6 @@
 package org.stickyroute.key;
 
+import org.stickyroute.config.Balance;
 import org.stickyroute.hash.Avalanche;
 import org.stickyroute.hash.ByteView;
 import org.stickyroute.hash.HashFunction;
@@ -41,6 +42,11 @@ public record UriKey(int len, int depth, boolean whole, boolean pathOnly) {
     if (len < 0 || depth < 0) {
       throw new IllegalArgumentException("len and depth must be positive (0 = absent)");
     }
+  }
+
+  /** The key of a backend's {@code balance uri ...} options. */
+  public static UriKey of(Balance.Uri options) {
+    return new UriKey(options.len(), options.depth(), options.whole(), options.pathOnly());
   }
 
   /** {@code balance uri depth n}. */

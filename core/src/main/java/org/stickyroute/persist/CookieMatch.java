@@ -1,14 +1,12 @@
 package org.stickyroute.persist;
 
-import org.stickyroute.BackendSnapshot;
-
 /**
  * The request half of cookie persistence for one request, filled by {@link
- * CookiePersistence#analyse(org.stickyroute.http.RequestView, BackendSnapshot, long, CookieMatch)}: the server
+ * CookiePersistence#analyse(org.stickyroute.http.RequestView, CookieTargets, long, CookieMatch)}: the server
  * the persistence cookie designates (if any) with HAProxy's log flag, the dates it carried, and what to
  * forward of every {@code Cookie} header.
  *
- * <p>A reusable holder: keep one per worker (or inside a {@link org.stickyroute.Decision}); {@code analyse}
+ * <p>A reusable holder: keep one per worker (a routing decision holds one); {@code analyse}
  * resets it. After warm-up it allocates nothing, and the forwarded values it returns are views into its own
  * buffers, valid until it is reused. Not thread-safe.
  */
@@ -19,8 +17,10 @@ public final class CookieMatch {
   public static final int REMOVE = 1;
   /** Forward {@link #forwarded(int)} instead of the original value. */
   public static final int REWRITE = 2;
+  /** {@link #server()} when the cookie designates no server that takes the request. */
+  public static final int NONE = -1;
 
-  int server = BackendSnapshot.NO_SERVER;
+  int server = NONE;
   char flag = 'N';
   boolean direct;
   long lastDate;
@@ -62,7 +62,7 @@ public final class CookieMatch {
   }
 
   void reset(int headerCount) {
-    server = BackendSnapshot.NO_SERVER;
+    server = NONE;
     flag = 'N';
     direct = false;
     lastDate = 0;
@@ -124,7 +124,7 @@ public final class CookieMatch {
 
   /**
    * The index of the server the cookie designates and that takes the request ({@code V}, or {@code D} under
-   * {@code persist}), or {@link BackendSnapshot#NO_SERVER} when the request must be load-balanced.
+   * {@code persist}), or {@link #NONE} when the request must be load-balanced.
    */
   public int server() {
     return server;

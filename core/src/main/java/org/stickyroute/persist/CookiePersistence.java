@@ -1,11 +1,11 @@
 package org.stickyroute.persist;
 
 import java.util.List;
-import org.stickyroute.BackendSnapshot;
 import org.stickyroute.http.RequestView;
 import org.stickyroute.http.ResponseView;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.CookieConfig;
+import org.stickyroute.config.CookieSigning;
 import org.stickyroute.config.ServerConfig;
 import org.stickyroute.config.StickyFailure;
 
@@ -127,14 +127,7 @@ public final class CookiePersistence {
    * else {@code null}. The plain value, before any signing.
    */
   public static String serverValue(BackendConfig backend, ServerConfig server) {
-    if (server.cookie() != null) {
-      return server.cookie();
-    }
-    CookieConfig c = backend.cookie();
-    if (c != null && c.dynamic() && backend.dynamicCookieKey() != null) {
-      return DynamicCookie.value(backend.dynamicCookieKey(), server.host(), server.port());
-    }
-    return null;
+    return server.cookie() != null ? server.cookie() : DynamicCookie.of(backend, server);
   }
 
   /** The cookie name. */
@@ -214,14 +207,14 @@ public final class CookiePersistence {
   // =============================================================================================== request
 
   /**
-   * Analyses the request's {@code Cookie} headers against a snapshot of the backend, at {@code now}.
+   * Analyses the request's {@code Cookie} headers against the backend's servers, at {@code now}.
    *
    * @param request the request (only its {@code Cookie} headers are read)
-   * @param snapshot the backend's current snapshot (server states)
+   * @param snapshot the backend's servers now (which accept persistent traffic)
    * @param now the wall-clock time in UNIX seconds (dates and signed expiries are checked against it)
    * @param out the holder to fill (reset first)
    */
-  public void analyse(RequestView request, BackendSnapshot snapshot, long now, CookieMatch out) {
+  public void analyse(RequestView request, CookieTargets snapshot, long now, CookieMatch out) {
     int n = request.cookieHeaderCount();
     out.reset(Math.max(n, 0));
     for (int h = 0; h < n; h++) {
@@ -256,7 +249,7 @@ public final class CookiePersistence {
    * {@code in} and appending what remains of it to the output: only a pending deletion reaches back into the
    * output, and only over what it deletes. Linear in {@code len}.
    */
-  private int header(char[] in, int len, BackendSnapshot snap, long now, CookieMatch m) {
+  private int header(char[] in, int len, CookieTargets snap, long now, CookieMatch m) {
     char[] out = null; // created on the first change; until then the output is in[0, w)
     int w = 0;
     int delFrom = -1; // output index where a pending deletion (insert indirect) starts: the cookie's delimiter
@@ -400,7 +393,7 @@ public final class CookiePersistence {
    * the server up and records the outcome in {@code m}. Returns HAProxy's {@code delim} (end of the server id,
    * or in prefix mode the {@code ~}; {@code valEnd} when there is none).
    */
-  private int cookieValue(char[] b, int valBeg, int valEnd, BackendSnapshot snap, long now, CookieMatch m) {
+  private int cookieValue(char[] b, int valBeg, int valEnd, CookieTargets snap, long now, CookieMatch m) {
     int delim;
     int idEnd;
     if (prefix) {
@@ -452,7 +445,7 @@ public final class CookiePersistence {
       for (int i = 0; i < valueChars.length; i++) {
         char[] v = valueChars[i];
         if (v != null && v.length == len && regionEquals(b, valBeg, v)) {
-          boolean running = snap.state(i).acceptsPersistent();
+          boolean running = snap.acceptsPersistent(i);
           if (running || persist) {
             m.flag = running ? 'V' : 'D';
             m.direct = true;

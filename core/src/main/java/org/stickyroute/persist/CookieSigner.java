@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.stickyroute.config.CookieSigning;
 
 /**
  * The hot-path half of {@link CookieSigning}: HMAC-SHA256 (RFC 2104) computed with one JDK {@code SHA-256}
@@ -60,9 +61,15 @@ final class CookieSigner {
   CookieSigner(CookieSigning signing, String cookieName) {
     this.signing = signing;
     this.name = cookieName.getBytes(StandardCharsets.ISO_8859_1);
-    this.current = new Key(signing.secret());
-    this.previous = signing.previousSecret() == null ? null : new Key(signing.previousSecret());
-    selfCheck(signing.secret());
+    byte[] secret = signing.secret();
+    byte[] old = signing.previousSecret();
+    this.current = new Key(secret);
+    this.previous = old == null ? null : new Key(old);
+    selfCheck(secret);
+    Arrays.fill(secret, (byte) 0); // the copies are not kept: only the pads derived from them
+    if (old != null) {
+      Arrays.fill(old, (byte) 0);
+    }
   }
 
   private static MessageDigest sha256() {

@@ -187,7 +187,7 @@ class ConfigFuzzTest {
             .method(check.method(), java.net.http.HttpRequest.BodyPublishers.noBody());
       }
       BackendSnapshot snap = be.snapshot();
-      CookiePersistence p = router.persistence(be);
+      CookiePersistence p = CookiePersistence.of(be.config());
       for (int s = 0; s < snap.serverCount() && s < 8; s++) {
         ServerConfig sc = snap.server(s);
         HealthCounter h = HealthCounter.initial(sc.rise(), sc.fall());

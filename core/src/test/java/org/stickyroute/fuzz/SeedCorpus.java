@@ -19,8 +19,9 @@ import org.stickyroute.config.ConfigLoader;
 import org.stickyroute.config.RoutingConfig;
 import org.stickyroute.config.StickyOptions;
 import org.stickyroute.persist.CookieDate;
-import org.stickyroute.persist.CookieSigning;
+import org.stickyroute.config.CookieSigning;
 import org.stickyroute.persist.DynamicCookie;
+import org.stickyroute.config.ServerConfig;
 
 /**
  * Writes the hand-made part of the committed fuzz corpus: the {@code seed-*} files under {@code
@@ -221,7 +222,7 @@ public final class SeedCorpus {
     cookie(d, "shared-value-first-down", 0, 0x40, 0, 1, "SERVERID=grp");
     cookie(d, "drain-accepts", 0, 0x03, 0, 1, "SERVERID=s1");
     cookie(d, "no-value-server", 1, 0, 0, 0);
-    String dyn = DynamicCookie.value("K3y", "10.0.0.6", 8080);
+    String dyn = DynamicCookie.value("K3y", ServerConfig.builder("s", "10.0.0.6", 8080).build());
     cookie(d, "dynamic-valid", 7, 0, 0, 1, "SERVERID=" + dyn);
     cookie(d, "spaces-and-tabs", 0, 0, 0, 1, "a=1 ;\tSERVERID = s2 ;b=2");
     cookie(d, "first-cookie", 0, 0, 0, 1, "SERVERID=s2; a=1");
@@ -261,7 +262,7 @@ public final class SeedCorpus {
     cookie(d, "64k-dollar", 0, 0, 0, 1, "SERVERID=s1;" + upTo("$a=1;", K64));
     cookie(d, "64k-set-cookie", 2, 0, 0, 0, "SERVERID" + rep(" ", K64) + "=x");
     Router signed = signedRouter();
-    String good = signed.persistence(signed.backend("be")).clientValue(1, NOW);
+    String good = signed.backend("be").snapshot().clientCookieValue(1, NOW);
     cookie(d, "signed-valid", 0, 0, 0x80, 1, "a=1; SERVERID=" + good);
     cookie(d, "signed-tampered", 0, 0, 0x80, 1, "SERVERID=" + good.replace('|', ':') + "; SERVERID=" + good + "x");
     cookie(d, "signed-200-forgeries", 0, 0, 0x80, 1, rep("SERVERID=s2|" + (NOW + 60) + "|AAAAAAAAAAAAAAAAAAAAAA; ", 200));

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.stickyroute.Router;
+import org.stickyroute.config.ServerConfig;
 import org.stickyroute.persist.PersistTesting.Result;
 
 /** Spec section 6: the examples verified against haproxy 2.6.12, one by one. */
@@ -243,10 +244,10 @@ class CookiePersistenceTest {
 
   @Test
   void dynamicCookieValuesMatchHaproxy() {
-    assertEquals("b3ea75f44afa8174", DynamicCookie.value("MySecretKey", "127.0.0.1", 19001));
-    assertEquals("c2c4ac326aec562d", DynamicCookie.value("MySecretKey", "127.0.0.1", 19002));
-    assertNull(DynamicCookie.value("MySecretKey", "backend.example", 19001), "host names give no value");
-    assertEquals(16, DynamicCookie.value("k", "::1", 80).length());
+    assertEquals("b3ea75f44afa8174", DynamicCookie.value("MySecretKey", ServerConfig.builder("s", "127.0.0.1", 19001).build()));
+    assertEquals("c2c4ac326aec562d", DynamicCookie.value("MySecretKey", ServerConfig.builder("s", "127.0.0.1", 19002).build()));
+    assertNull(DynamicCookie.value("MySecretKey", ServerConfig.builder("s", "backend.example", 19001).build()), "host names give no value");
+    assertEquals(16, DynamicCookie.value("k", ServerConfig.builder("s", "::1", 80).build()).length());
     Router dyn = router(NOW, "balance uri\ndynamic-cookie-key MySecretKey\ncookie SERVERID insert indirect nocache dynamic\n"
         + "server s1 127.0.0.1:19001\nserver s2 127.0.0.1:19002\n");
     Result r = get(dyn, "SERVERID=c2c4ac326aec562d");

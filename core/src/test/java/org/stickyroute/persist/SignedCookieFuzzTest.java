@@ -17,6 +17,7 @@ import org.stickyroute.Decision;
 import org.stickyroute.http.RequestView;
 import org.stickyroute.http.ResponseView;
 import org.stickyroute.Router;
+import org.stickyroute.config.CookieSigning;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.Balance;
 import org.stickyroute.config.CookieConfig;

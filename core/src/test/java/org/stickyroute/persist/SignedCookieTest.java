@@ -17,6 +17,7 @@ import org.stickyroute.Decision;
 import org.stickyroute.http.RequestView;
 import org.stickyroute.http.ResponseView;
 import org.stickyroute.Router;
+import org.stickyroute.config.CookieSigning;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.Balance;
 import org.stickyroute.config.CookieConfig;
@@ -54,7 +55,7 @@ class SignedCookieTest {
 
   static String clientValue(CookieSigning s, int server, long now) {
     Router r = router(s, now);
-    return r.persistence(r.backend("be")).clientValue(server, now);
+    return r.backend("be").snapshot().clientCookieValue(server, now);
   }
 
   static String value(String setCookie) {
@@ -81,7 +82,7 @@ class SignedCookieTest {
   @Test
   void forgedAlteredUnsignedAndExpiredCookiesAreIgnored() {
     Router r = router(CookieSigning.of(SECRET, LIFE), NOW);
-    String good = r.persistence(r.backend("be")).clientValue(1, NOW);
+    String good = r.backend("be").snapshot().clientCookieValue(1, NOW);
     assertEquals("V", exchange(r, "SRV=" + good)[1]);
     assertEquals("app-b", good.substring(0, 5));
     String otherServer = "app-a" + good.substring(5);

@@ -146,7 +146,7 @@ class ForgedCookieTest {
             if (d.direct()) {
               direct++;
               int s = d.server();
-              CookiePersistence p = router.persistence(be);
+              CookiePersistence p = CookiePersistence.of(be.config());
               String v = p.value(s);
               assertTrue(v != null, "a server without a cookie value was chosen by a cookie: " + ctx);
               // the cookie designated exactly this server of this backend
@@ -235,12 +235,12 @@ class ForgedCookieTest {
         } else {
           assertFalse(d.direct(), e[0]);
           r.respond(d, org.stickyroute.http.ResponseView.of(200));
-          assertTrue(d.setCookie().startsWith("SERVERID=" + r.persistence(be).value(d.server()) + ";"),
+          assertTrue(d.setCookie().startsWith("SERVERID=" + be.snapshot().cookieValue(d.server()) + ";"),
               "a new cookie for the server actually chosen: " + d.setCookie());
         }
       }
     }
-    assertEquals("a4", r.persistence(be).value(2), "the router reads the current configuration's values");
+    assertEquals("a4", be.snapshot().cookieValue(2), "the router reads the current configuration's values");
   }
 
   /** Random reconfigurations (servers added, removed, reordered, values changed) between requests. */
@@ -267,7 +267,7 @@ class ForgedCookieTest {
         if (d.direct()) {
           direct++;
           assertEquals(value, d.snapshot().server(d.server()).cookie(), ctx);
-          assertEquals(value, r.persistence(be).value(d.server()), ctx);
+          assertEquals(value, be.snapshot().cookieValue(d.server()), ctx);
         } else {
           assertTrue(firstAccepting(d.snapshot(), value) < 0, "a current, accepting value must be honoured: " + ctx);
         }

@@ -33,7 +33,7 @@ import org.stickyroute.persist.CookieDate;
 import org.stickyroute.persist.CookieMatch;
 import org.stickyroute.persist.CookiePersistence;
 import org.stickyroute.persist.CookieResponse;
-import org.stickyroute.persist.CookieSigning;
+import org.stickyroute.config.CookieSigning;
 
 /**
  * No CR, LF or other control character, and no {@code ;}-separated attribute beyond the configured ones, can
@@ -208,7 +208,7 @@ class HeaderInjectionTest {
           : new boolean[] {false}) {
         Router router = router(line, signed);
         Backend be = router.backend("be");
-        CookiePersistence p = router.persistence(be);
+        CookiePersistence p = CookiePersistence.of(be.config());
         CookieConfig cc = be.config().cookie();
         for (int i = 0; i < 500; i++) {
           if (rnd.nextInt(10) == 0) {

@@ -25,7 +25,7 @@ import org.stickyroute.config.StickyOptions;
 import org.stickyroute.hash.HashFunction;
 import org.stickyroute.key.RequestTarget;
 import org.stickyroute.key.UriKey;
-import org.stickyroute.persist.CookieSigning;
+import org.stickyroute.config.CookieSigning;
 
 /**
  * Hostile input must cost time linear in its size: key extraction, ACL matching, cookie analysis and

@@ -27,7 +27,7 @@ import org.stickyroute.config.CookieConfig;
 import org.stickyroute.config.RoutingConfig;
 import org.stickyroute.config.ServerConfig;
 import org.stickyroute.config.StickyOptions;
-import org.stickyroute.persist.CookieSigning;
+import org.stickyroute.config.CookieSigning;
 
 /**
  * Signed cookies under attack: every tampered value is rejected (never {@code V}, never an exception) —
@@ -90,7 +90,7 @@ class SignedCookieTamperTest {
   @Test
   void theReferenceSignerReproducesIssuedValues() {
     Router r = router(NOW);
-    String issued = r.persistence(r.backend("be")).clientValue(1, NOW);
+    String issued = r.backend("be").snapshot().clientCookieValue(1, NOW);
     assertEquals(sign(SECRET, "app-b", NOW + LIFE.getSeconds()), issued);
     String[] out = exchange(r, issued);
     assertEquals("V", out[0]);

@@ -1,4 +1,4 @@
-package org.stickyroute.persist;
+package org.stickyroute.config;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,7 +22,11 @@ import java.util.Objects;
  * <p>Renewal is sliding: a valid cookie with less than half of its lifetime left is re-issued (with a new
  * expiry) on the response. Rotation: while {@code previousSecret} is set and the clock is before {@code
  * previousUntil}, cookies signed with the previous secret are accepted too, and re-issued under the current
- * one. Immutable, thread-safe; the secrets are copied and never exposed.
+ * one.
+ *
+ * <p>These are the <em>settings</em> ({@link StickyOptions#signing()}); the signing itself is done on the request
+ * path by the persistence implementation. Immutable, thread-safe; the secrets are copied in and out, and never
+ * shown by {@link #toString()}.
  */
 public final class CookieSigning {
   /** Shortest accepted secret, in bytes. */
@@ -93,12 +97,17 @@ public final class CookieSigning {
     return previousUntilEpochSeconds;
   }
 
-  byte[] secret() {
-    return secret;
+  /**
+   * A copy of the current secret, for the signing implementation (which derives its keys from it once). Never
+   * log it.
+   */
+  public byte[] secret() {
+    return secret.clone();
   }
 
-  byte[] previousSecret() {
-    return previousSecret;
+  /** A copy of the previous secret, or {@code null} when none; see {@link #secret()}. */
+  public byte[] previousSecret() {
+    return previousSecret == null ? null : previousSecret.clone();
   }
 
   @Override
