@@ -139,7 +139,7 @@ class BackendSnapshotTest {
         .build();
     BackendSnapshot s = new Backend(c).snapshot();
     assertEquals(10, s.id(0));
-    assertEquals(org.stickyroute.hash.Avalanche.fullHash(10 * 4096), minKeyOf(s, 0));
+    assertEquals(org.stickyroute.hash.internal.Avalanche.fullHash(10 * 4096), minKeyOf(s, 0));
   }
 
   private static ConsistentRing ring(BackendSnapshot s) {
@@ -150,7 +150,7 @@ class BackendSnapshotTest {
     // Node j=0 is not necessarily the smallest; find it by recomputing.
     ConsistentRing ring = ring(s);
     for (int i = 0; i < ring.size(); i++) {
-      if (ring.owner(i) == server && ring.key(i) == org.stickyroute.hash.Avalanche.fullHash(s.id(server) * 4096)) {
+      if (ring.owner(i) == server && ring.key(i) == org.stickyroute.hash.internal.Avalanche.fullHash(s.id(server) * 4096)) {
         return ring.key(i);
       }
     }
