@@ -162,17 +162,18 @@ public final class BackendSnapshot {
   }
 
   /**
-   * Takes a connection on server {@code s} for {@link Picker#pickAndTake}: counts it in flight unless that
-   * puts the server over its effective {@code maxconn}, in which case the count is undone.
+   * Takes a connection on server {@code s} for {@link Picker#pickAndTake}: counts it in flight on the live
+   * counters (without calling the picker back: it accounts for its own take) unless that puts the server over
+   * its effective {@code maxconn}, in which case the count is undone.
    */
   private boolean take(int s) {
     ServerCounters c = counters[s];
-    int now = c.take();
+    int now = c.count();
     int mc = group.maxconn()[s];
     if (mc == 0 || now <= mc) {
       return true;
     }
-    c.release(); // lost the race for the last slot
+    c.uncount(); // lost the race for the last slot
     return false;
   }
 

@@ -40,11 +40,35 @@ public final class ServerCounters {
   }
 
   /**
-   * Counts one more request in flight, then tells the bound picker.
+   * Counts one more request in flight, then tells the bound picker ({@link Picker#take}).
    *
    * @return the requests in flight on the server just after this one was counted
    */
   int take() {
+    int now = count();
+    Binding b = binding;
+    if (b != null) {
+      b.picker().take(b.server());
+    }
+    return now;
+  }
+
+  /** Counts one request less in flight, then tells the bound picker ({@link Picker#drop}). */
+  void release() {
+    uncount();
+    Binding b = binding;
+    if (b != null) {
+      b.picker().drop(b.server());
+    }
+  }
+
+  /**
+   * Counts one more request in flight without telling the picker: for a take the picker made itself ({@link
+   * Picker#pickAndTake}).
+   *
+   * @return the requests in flight on the server just after this one was counted
+   */
+  int count() {
     long w = word.addAndGet(TAKE);
     if ((w >>> SERVED_BITS) >= FOLD) {
       folded.addAndGet(FOLD);
@@ -58,22 +82,14 @@ public final class ServerCounters {
     while (now > max && !maxServed.compareAndSet(max, now)) {
       max = maxServed.get();
     }
-    Binding b = binding;
-    if (b != null) {
-      b.picker().take(b.server());
-    }
     return now;
   }
 
-  /** Counts one request less in flight, then tells the bound picker. */
-  void release() {
+  /** Undoes a {@link #count()} without telling the picker (the take the picker made was refused). */
+  void uncount() {
     word.decrementAndGet();
     if (totals.tracking) {
       totals.served.decrementAndGet();
-    }
-    Binding b = binding;
-    if (b != null) {
-      b.picker().drop(b.server());
     }
   }
 

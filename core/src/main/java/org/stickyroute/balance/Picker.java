@@ -48,23 +48,29 @@ public interface Picker {
   int TAKE_ATTEMPTS = 4;
 
   /**
-   * Picks a server and takes a connection on it as one step. {@code take} takes a connection on a server (it
-   * counts the request in flight on the live counters, which then call {@link #take}) and answers whether
-   * the server had room: false when the take found it over its {@code maxconn} and was undone.
+   * Picks a server and takes a connection on it as one step. {@code take} counts the request in flight on
+   * the server's live counters <em>without</em> calling this picker's {@link #take} (the picker accounts for
+   * its own take, so a picker may call it while holding its own lock), and answers whether the server had
+   * room: false when the count found it over its {@code maxconn} and was undone; the picker then undoes its
+   * own accounting of that take. The release of the lease later reaches {@link #drop} as usual.
    *
-   * <p>The default picks, then takes, and while the take finds the server full (a concurrent request took
-   * the last slot between the choice and the take) chooses again, {@link #TAKE_ATTEMPTS} times at most, then
-   * answers {@link #SATURATED}. A picker that must serialise the choice with the take (HAProxy makes both under
-   * the backend's lock, so its choice is never stale) overrides it and calls {@code take} under its own
-   * synchronisation.
+   * <p>The default picks, then takes and calls {@link #take}; while the take finds the server full (a
+   * concurrent request took the last slot between the choice and the take) it chooses again, {@link
+   * #TAKE_ATTEMPTS} times at most, then answers {@link #SATURATED}. A picker that must serialise the choice
+   * with the take (HAProxy makes both under the backend's lock, so its choice is never stale) overrides it and
+   * calls {@code take} under its own synchronisation.
    *
-   * @param take takes a connection on a server; returns false, having undone it, when the server was full
+   * @param take counts a connection on a server; false, having undone it, when the server was full
    * @return as {@link #pick}; when it returns a server index, exactly one take on it succeeded
    */
   default int pickAndTake(RequestView request, int avoid, LoadView load, IntPredicate take) {
     for (int attempt = 1; ; attempt++) {
       int s = pick(request, avoid, load);
-      if (s < 0 || take.test(s)) {
+      if (s < 0) {
+        return s;
+      }
+      if (take.test(s)) {
+        take(s);
         return s;
       }
       if (attempt == TAKE_ATTEMPTS) {
@@ -83,7 +89,8 @@ public interface Picker {
 
   /**
    * A request now counts as in flight on {@code server} (HAProxy's {@code lbprm.server_take_conn}). Called by
-   * the server's live counters after they changed, on the request path, for every server of the backend.
+   * the server's live counters after they changed, on the request path, for every server of the backend —
+   * except for the takes this picker makes itself in {@link #pickAndTake}.
    */
   default void take(int server) {}
 
