@@ -495,18 +495,38 @@ public final class BackendSnapshot implements ServerFilter, LoadView {
    * {@link #SATURATED} with the lease left idle. For {@code leastconn} the take re-positions the server in
    * the current tree, and the lease's release will again. Allocation-free.
    *
+   * <p>{@code maxconn} holds under concurrency: the choice reads the live counts, and a take that finds the
+   * server over its {@code maxconn} (another request took the last slot between the choice and the take) is
+   * undone and the choice made again, up to {@value #TAKE_ATTEMPTS} times, then {@link #SATURATED}; HAProxy
+   * makes the choice and the take under one lock, so it never exceeds {@code maxconn} either.
+   *
    * @throws IllegalStateException if the lease is already held (no counter is changed)
    */
   public int acquire(CharSequence target, int from, int to, int avoid, Lease lease) {
     if (lease.isHeld()) {
       throw new IllegalStateException("lease already held: close it before reusing it");
     }
-    int s = select(target, from, to, avoid, this);
-    if (s >= 0) {
-      acquireServer(s, lease);
+    for (int attempt = 1; ; attempt++) {
+      int s = select(target, from, to, avoid, this);
+      if (s < 0) {
+        return s;
+      }
+      ServerCounters c = counters[s];
+      int now = c.take();
+      int mc = maxconn[s];
+      if (mc == 0 || now <= mc) {
+        lease.hold(s, c);
+        return s;
+      }
+      c.release(); // lost the race for the last slot
+      if (attempt == TAKE_ATTEMPTS) {
+        return SATURATED;
+      }
     }
-    return s;
   }
+
+  /** How often {@link #acquire} chooses again after losing the race for a server's last slot. */
+  static final int TAKE_ATTEMPTS = 4;
 
   /**
    * Takes a lease on a given server (for example one a persistence cookie designated), whatever its state or

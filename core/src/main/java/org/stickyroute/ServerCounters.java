@@ -34,8 +34,12 @@ public final class ServerCounters {
     this.totals = totals;
   }
 
-  /** Counts one more request in flight and re-positions the server in the current leastconn tree. */
-  void take() {
+  /**
+   * Counts one more request in flight and re-positions the server in the current leastconn tree.
+   *
+   * @return the requests in flight on the server just after this one was counted
+   */
+  int take() {
     long w = word.addAndGet(TAKE);
     if ((w >>> SERVED_BITS) >= FOLD) {
       folded.addAndGet(FOLD);
@@ -53,6 +57,7 @@ public final class ServerCounters {
     if (s != null) {
       s.refresh();
     }
+    return now;
   }
 
   /** Counts one request less in flight and re-positions the server in the current leastconn tree. */
@@ -72,9 +77,14 @@ public final class ServerCounters {
     slot = s;
   }
 
-  /** Requests currently in flight on the server (HAProxy's {@code served}). Never negative. */
+  /**
+   * Requests currently in flight on the server (HAProxy's {@code served}). The 24-bit field is read sign-extended,
+   * so a release without a take (a bug: every lease is released exactly once) shows as a negative count instead of
+   * as 16,777,215.
+   */
   public int served() {
-    return (int) (word.get() & SERVED_MASK);
+    long w = word.get();
+    return (int) (w << (64 - SERVED_BITS) >> (64 - SERVED_BITS));
   }
 
   /** The most requests ever in flight at once on the server (HAProxy's {@code smax}). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,23 +22,40 @@ import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.ServerConfig;
 
 /**
- * 8 threads take and release leases (with random failures between, released in {@code finally}) while a
- * control thread removes servers by publishing configurations without them, puts servers in maintenance and
- * changes weights. A sampler reads every counter during the run: none may ever leave [0, threads * window].
- * At the end every counter (including those of removed servers) must be exactly 0 and the leastconn tree
- * consistent with them.
+ * 8 threads take and release leases (with random simulated request failures between, released in {@code finally})
+ * while a control thread removes servers by publishing configurations without them, puts servers in maintenance
+ * and changes weights. A sampler reads every counter during the run (sign-extended: a double release shows as a
+ * negative count): none may ever leave [0, threads * window]. The load-balanced leases the workers hold on a
+ * server with {@code maxconn} never outnumber it. At the end every counter (including those of removed servers)
+ * must be exactly 0 and the leastconn tree consistent with them. The library's own exceptions fail the test: the
+ * simulated failures have a type of their own.
  */
 class LeaseStressTest {
   private static final int THREADS = 8;
   private static final int WINDOW = 4; // leases each worker holds at most at once
   private static final int SERVERS = 40;
+  private static final int MAXCONN = 2;
+
+  /** A failure of the simulated upstream request; never thrown by the library. */
+  private static final class SimulatedFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    SimulatedFailure() {
+      super("the upstream request failed", null, false, false);
+    }
+  }
+
+  /** Server {@code s<i>}'s {@code maxconn} (0: none). */
+  private static int maxconn(int i) {
+    return i % 5 == 0 ? MAXCONN : 0;
+  }
 
   private static BackendConfig config(Balance balance, int without) {
     BackendConfig.Builder b = BackendConfig.builder("stress").balance(balance);
     for (int i = 0; i < SERVERS; i++) {
       if (i != without) {
         b.server(ServerConfig.builder("s" + i, "10.0.0.1", 1000 + i).weight(1 + i % 4)
-            .maxconn(i % 5 == 0 ? 2 : 0).build());
+            .maxconn(maxconn(i)).build());
       }
     }
     return b.build();
@@ -61,6 +79,10 @@ class LeaseStressTest {
     AtomicInteger maxSeen = new AtomicInteger();
     AtomicLong saturated = new AtomicLong();
     AtomicLong failures = new AtomicLong();
+    AtomicInteger maxBalancedSeen = new AtomicInteger();
+    // load-balanced leases held on each server (by its counters, which outlive snapshots and index shifts):
+    // counted after the acquire returned and uncounted before the release, so never more than really held
+    Map<ServerCounters, AtomicInteger> balancedHeld = new ConcurrentHashMap<>();
     CountDownLatch start = new CountDownLatch(1);
 
     List<Thread> workers = new ArrayList<>();
@@ -68,14 +90,16 @@ class LeaseStressTest {
       SplittableRandom rnd = new SplittableRandom(seed + t);
       workers.add(new Thread(() -> {
         Lease[] held = new Lease[WINDOW];
+        AtomicInteger[] balanced = new AtomicInteger[WINDOW]; // the balanced count a held lease is in, or null
         for (int i = 0; i < WINDOW; i++) {
           held[i] = new Lease();
         }
         try {
           start.await();
           for (int c = 0; c < cycles; c++) {
-            Lease lease = held[c % WINDOW];
-            lease.close(); // release the oldest of this worker's window
+            int k = c % WINDOW;
+            Lease lease = held[k];
+            release(lease, balanced, k); // release the oldest of this worker's window
             BackendSnapshot s = be.snapshot();
             try {
               int server;
@@ -84,20 +108,33 @@ class LeaseStressTest {
                 s.acquireServer(server, lease); // a persistence cookie: any server, any state
               } else {
                 server = s.acquire("/x", 0, 2, rnd.nextInt(8) == 0 ? rnd.nextInt(SERVERS) : -1, lease);
+                if (server >= 0) {
+                  AtomicInteger n = balancedHeld.computeIfAbsent(s.counters(server), x -> new AtomicInteger());
+                  balanced[k] = n;
+                  int now = n.incrementAndGet();
+                  int limit = maxconn(Integer.parseInt(s.server(server).name().substring(1)));
+                  if (limit > 0) {
+                    maxBalancedSeen.accumulateAndGet(now, Math::max);
+                    if (now > limit) {
+                      failure.compareAndSet(null, new AssertionError(now + " load-balanced leases held on "
+                          + s.server(server).name() + " with maxconn " + limit + " (seed " + seed + ")"));
+                    }
+                  }
+                }
               }
               if (server == BackendSnapshot.SATURATED) {
                 saturated.incrementAndGet();
               }
               if (rnd.nextInt(32) == 0) {
-                throw new IllegalStateException("the upstream request failed");
+                throw new SimulatedFailure();
               }
-            } catch (IllegalStateException e) {
+            } catch (SimulatedFailure e) {
               failures.incrementAndGet();
-              lease.close(); // the finally of a real request
+              release(lease, balanced, k); // the finally of a real request
             }
           }
-          for (Lease l : held) {
-            l.close();
+          for (int i = 0; i < WINDOW; i++) {
+            release(held[i], balanced, i);
           }
         } catch (Throwable e) {
           failure.compareAndSet(null, e);
@@ -178,16 +215,27 @@ class LeaseStressTest {
     long nonZero = everSeen.stream().filter(c -> c.served() != 0).count();
     long selections = everSeen.stream().mapToLong(ServerCounters::totalSelections).sum();
     System.out.printf("LeaseStressTest %s: %d threads x %,d cycles in %,d ms; %,d leases taken, %,d failures,"
-            + " %,d saturated, %d counters (incl. removed servers), max in flight seen %d, %,d samples,"
-            + " non-zero counters at the end: %d, total in flight %d%n",
+            + " %,d saturated, %d counters (incl. removed servers), max in flight seen %d, most load-balanced"
+            + " leases held on a maxconn %d server %d, %,d samples, non-zero counters at the end: %d, total in"
+            + " flight %d%n",
         algorithm, THREADS, cycles, millis, selections, failures.get(), saturated.get(), everSeen.size(),
-        maxSeen.get(), samples.get(), nonZero, be.snapshot().totalServed());
+        maxSeen.get(), MAXCONN, maxBalancedSeen.get(), samples.get(), nonZero, be.snapshot().totalServed());
     assertEquals(0, nonZero, "seed " + seed);
     assertEquals(0, be.snapshot().totalServed(), "seed " + seed);
     assertTrue(samples.get() > 0, "the sampler ran");
+    assertEquals(MAXCONN, maxBalancedSeen.get(), "maxconn was reached: the bound was exercised");
     if (be.snapshot().leastConnTree() != null) {
       assertNull(be.snapshot().leastConnTree().inconsistency(), "seed " + seed);
     }
+  }
+
+  /** Releases a worker's lease, uncounting it from the balanced leases first. */
+  private static void release(Lease lease, AtomicInteger[] balanced, int k) {
+    if (balanced[k] != null) {
+      balanced[k].decrementAndGet();
+      balanced[k] = null;
+    }
+    lease.close();
   }
 
   private static long selections(BackendSnapshot s) {

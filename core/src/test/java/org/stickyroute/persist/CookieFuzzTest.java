@@ -39,9 +39,14 @@ import org.stickyroute.fuzz.FuzzInput;
  *   <li>a cookie only selects a server of the backend that has a cookie value, carries that value, and
  *       accepts persistent traffic (or, under {@code persist}, exists); otherwise the algorithm picks a usable
  *       server, or the request fails with 503 / the strict status;
+ *   <li>a {@code Set-Cookie} is added exactly when HAProxy 2.6 adds one ({@code http_process_res_common}: insert
+ *       mode, not {@code postonly} unless POST, not cancelled by {@code preserve}, and the request was not direct or
+ *       a date needs setting or refreshing), or, for signed cookies, when a valid cookie was not presented or has
+ *       less than half its lifetime left;
  *   <li>the {@code Set-Cookie} stickyroute adds is one the configuration can produce: a server's value (or
- *       its deletion cookie), dates from the clock or a validated request date, a fresh signature, and
- *       exactly the configured attributes — nothing else from the request;
+ *       its deletion cookie), dates from the clock or a validated request date, a fresh signature (computed
+ *       here with {@code javax.crypto}'s HmacSHA256, independently of the library), and exactly the configured
+ *       attributes — nothing else from the request;
  *   <li>forwarded {@code Cookie} headers contain only the request's bytes (HAProxy may write one space after
  *       a delimiter it keeps), never grow, and in {@code insert indirect} mode no longer carry the cookie
  *       (analysing them again changes nothing);
@@ -179,6 +184,11 @@ class CookieFuzzTest {
       }
       router.respond(d, ResponseView.of(status, resp.toArray(new CharSequence[0])), NOW);
       String sc = d.setCookie();
+      Boolean required = setCookieRequired(cc, method, d, resp, signed);
+      if (required != null) {
+        assertEquals(required, sc != null, () -> "a Set-Cookie is " + (required ? "required" : "not wanted") + ", got "
+            + sc + " (flag " + d.cookieFlag() + ", direct " + d.direct() + ", method " + method + ")");
+      }
       if (sc != null) {
         // the request's analysis, for the dates it carried (they depend on the header text and the clock only)
         CookieMatch m = new CookieMatch();
@@ -221,7 +231,8 @@ class CookieFuzzTest {
     assertTrue(sc.startsWith(cc.name() + "=" + v) && sc.endsWith(suffix.toString()), () -> "Set-Cookie " + sc);
     String rest = sc.substring(cc.name().length() + 1 + v.length(), sc.length() - suffix.length());
     if (signed) {
-      assertEquals(p.clientValue(server, NOW).substring(v.length()), rest, "a fresh signature");
+      long expiry = NOW + 3600;
+      assertEquals("|" + expiry + "|" + mac(cc.name(), v, expiry), rest, "a fresh signature");
       return;
     }
     if (cc.maxIdleSeconds() == 0 && cc.maxLifeSeconds() == 0) {
@@ -240,6 +251,51 @@ class CookieFuzzTest {
     assertTrue(first5.equals(now5)
         || (first == m.firstDate() && NOW - first <= cc.maxLifeSeconds() && first - NOW <= 86_400),
         () -> "first date " + first5 + " is the clock's or a validated one from the request");
+  }
+
+  /**
+   * Whether HAProxy 2.6 adds a {@code Set-Cookie} to this response (its condition in {@code http_process_res_common},
+   * src/http_ana.c), or for signed cookies the documented renewal rule; {@code null} when this test cannot tell
+   * ({@code preserve} with a server {@code Set-Cookie} that may set our cookie).
+   */
+  static Boolean setCookieRequired(CookieConfig cc, String method, Decision d, List<CharSequence> resp, boolean signed) {
+    if (cc.mode() != CookieConfig.Mode.INSERT) {
+      return false;
+    }
+    if (cc.preserve()) {
+      for (int i = 1; i < resp.size(); i += 2) {
+        if (resp.get(i - 1).toString().equalsIgnoreCase("set-cookie") && resp.get(i).toString().contains(cc.name())) {
+          return null; // the server may set the cookie itself (TX_SCK_FOUND): preserve then adds none
+        }
+      }
+    }
+    if (cc.postonly() && !method.equals("POST")) {
+      return false;
+    }
+    if (!d.direct()) {
+      return true;
+    }
+    CookieMatch m = d.cookieMatch();
+    if (signed) {
+      return m.signedPrevious || m.signedExpiry() - NOW < 3600 / 2;
+    }
+    long last = m.lastDate();
+    long first = m.firstDate();
+    return ((cc.maxIdleSeconds() != 0 || last != 0) && (last == 0 || last - NOW < 0))
+        || (cc.maxLifeSeconds() != 0 && first == 0)
+        || (cc.maxLifeSeconds() == 0 && first != 0);
+  }
+
+  /** The signature of {@code id|expiry}, by CookieSigning's documented construction, with javax.crypto. */
+  static String mac(String name, String id, long expiry) {
+    try {
+      javax.crypto.Mac m = javax.crypto.Mac.getInstance("HmacSHA256");
+      m.init(new javax.crypto.spec.SecretKeySpec(SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+      byte[] full = m.doFinal(("sr1\0" + name + "\0" + id + "\0" + expiry).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(full, 16));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Ignoring spaces, whether {@code out} is a subsequence of {@code in}. */

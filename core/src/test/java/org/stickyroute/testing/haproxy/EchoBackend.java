@@ -15,8 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -50,8 +52,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * HEAD} requests and 204/304 responses, which have none.
  *
  * <p>Further request-header instructions: {@code X-Echo-Status: <code>} sets the status (200-599, default
- * 200); {@code X-Echo-Delay-Ms: <n>} delays the response by n ms (to keep a request "in flight", e.g. for
- * leastconn or {@code hash-balance-factor} tests); {@code X-Echo-Framing: length|chunked|close} selects a
+ * 200); {@code X-Echo-Delay-Ms: <n>} delays the response by n ms; {@code X-Echo-Hold: <tag>} holds the response
+ * until the test calls {@link #release(String) release(tag)} (at most {@value #HOLD_LIMIT_SECONDS} s), so a
+ * request stays "in flight" for exactly as long as a leastconn or {@code hash-balance-factor} test needs, however
+ * slow the machine ({@link #held()} tells how many are being held); {@code X-Echo-Framing: length|chunked|close} selects a
  * {@code Content-Length} body (default), a chunked body, or a close-delimited body (no length, {@code
  * Connection: close}, connection closed after the body). Do not pass framing headers ({@code Content-Length},
  * {@code Transfer-Encoding}) through {@code X-Echo-Respond}: the response would be invalid and HAProxy answers
@@ -74,6 +78,8 @@ public final class EchoBackend implements AutoCloseable {
   private static final int MAX_HEADERS = 512;
   private static final int IDLE_TIMEOUT_MILLIS = 60_000;
   private static final AtomicInteger INSTANCES = new AtomicInteger();
+  /** The longest a request waits for {@link #release(String)}: a test that forgets to release still ends. */
+  public static final int HOLD_LIMIT_SECONDS = 120;
 
   private final ServerSocket serverSocket;
   private final int port;
@@ -83,6 +89,8 @@ public final class EchoBackend implements AutoCloseable {
   private final AtomicLong requestCount = new AtomicLong();
   private final AtomicLong healthCheckCount = new AtomicLong();
   private final AtomicLong connectionCount = new AtomicLong();
+  private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
+  private final AtomicInteger held = new AtomicInteger();
   private volatile int healthCheckStatus = 200;
   private volatile boolean closed;
 
@@ -158,6 +166,29 @@ public final class EchoBackend implements AutoCloseable {
    */
   public long healthCheckCount() {
     return healthCheckCount.get();
+  }
+
+  /**
+   * Lets the requests that carry {@code X-Echo-Hold: <tag>} (now or later) be answered.
+   *
+   * @param tag the tag the requests carry
+   */
+  public void release(String tag) {
+    gate(tag).countDown();
+  }
+
+  /**
+   * Returns how many requests are being held by {@code X-Echo-Hold} right now (counted once the request was
+   * received, before its response is written).
+   *
+   * @return the number of held requests
+   */
+  public int held() {
+    return held.get();
+  }
+
+  private CountDownLatch gate(String tag) {
+    return gates.computeIfAbsent(tag, t -> new CountDownLatch(1));
   }
 
   /**
@@ -296,6 +327,14 @@ public final class EchoBackend implements AutoCloseable {
         case "x-echo-respond" -> extra.add(h[1]);
         case "x-echo-status" -> status = parseStatus(h[1]);
         case "x-echo-delay-ms" -> Thread.sleep(parseDelay(h[1]));
+        case "x-echo-hold" -> {
+          held.incrementAndGet();
+          try {
+            gate(h[1].strip()).await(HOLD_LIMIT_SECONDS, TimeUnit.SECONDS);
+          } finally {
+            held.decrementAndGet();
+          }
+        }
         case "x-echo-framing" -> framing = h[1].toLowerCase(Locale.ROOT);
         default -> { }
       }

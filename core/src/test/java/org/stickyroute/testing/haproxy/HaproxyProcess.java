@@ -20,13 +20,14 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.stickyroute.testsupport.Program;
+import org.stickyroute.testsupport.Programs;
 
 /**
  * A real {@code haproxy} process running in the foreground ({@code haproxy -db -f <cfg>}) for differential
@@ -88,13 +89,14 @@ public final class HaproxyProcess implements AutoCloseable {
   // Discovery
 
   /**
-   * Tells whether a usable {@code haproxy} binary exists: {@code haproxy} on the {@code PATH} or {@code
-   * /usr/sbin/haproxy}, and {@code haproxy -v} runs successfully. The answer is computed once and cached.
+   * Tells whether a usable {@code haproxy} binary exists ({@link Programs}: {@code STICKYROUTE_HAPROXY}, the
+   * {@code PATH}, {@code /usr/sbin}) and {@code haproxy -v} runs successfully. Tests declare the need with
+   * {@link RequiresHaproxy} rather than asking this. The answer is computed once and cached.
    *
    * @return true if HAProxy-based tests can run on this machine
    */
   public static boolean available() {
-    return Binary.FOUND.isPresent();
+    return Programs.find("haproxy", "-v").isPresent();
   }
 
   /**
@@ -117,9 +119,9 @@ public final class HaproxyProcess implements AutoCloseable {
     return found().versionLine();
   }
 
-  private static Found found() {
-    return Binary.FOUND.orElseThrow(
-        () -> new IllegalStateException("no usable haproxy binary (PATH or /usr/sbin/haproxy)"));
+  private static Program found() {
+    return Programs.find("haproxy", "-v").orElseThrow(
+        () -> new IllegalStateException("no usable haproxy binary (searched " + Programs.searched("haproxy") + ")"));
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -235,13 +237,49 @@ public final class HaproxyProcess implements AutoCloseable {
     }
   }
 
+  /** How often {@link #startOnFreePorts} tries new ports when one was taken meanwhile. */
+  static final int BIND_ATTEMPTS = 8;
+
   /**
-   * Returns a TCP port on 127.0.0.1 that was free a moment ago (bind to port 0, read it, release it).
+   * Starts HAProxy on {@code count} frontend ports of 127.0.0.1 chosen here: {@code config} gets the ports and
+   * returns the configuration that binds them. HAProxy cannot bind port 0 ({@code invalid port '0'}) nor inherit a
+   * bound socket from Java, so the ports are ones the kernel handed out as free a moment ago, and when HAProxy
+   * then cannot bind one ({@code cannot bind socket}: another process took it meanwhile), it starts again on new
+   * ports, up to {@value #BIND_ATTEMPTS} times. {@link #ports()} tells the ports in use.
    *
-   * @return an ephemeral port number
-   * @throws UncheckedIOException if no port can be obtained
+   * @param count how many ports the configuration binds
+   * @param config the configuration for given ports (called once per attempt)
+   * @return the running process
+   * @throws IOException if the configuration cannot be written or the process cannot be started
+   * @throws IllegalStateException if HAProxy fails for another reason, or every attempt met a taken port
    */
-  public static int freePort() {
+  public static HaproxyProcess startOnFreePorts(int count, Function<List<Integer>, String> config)
+      throws IOException {
+    IllegalStateException last = null;
+    for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
+      List<Integer> ports = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        ports.add(ephemeralPort());
+      }
+      try {
+        return start(config.apply(List.copyOf(ports)));
+      } catch (IllegalStateException e) {
+        if (!bindFailure(e.getMessage())) {
+          throw e;
+        }
+        last = e; // a port was taken between the choice and HAProxy's bind: try other ports
+      }
+    }
+    throw last;
+  }
+
+  /** Whether HAProxy's output says a listener could not be bound. */
+  static boolean bindFailure(String output) {
+    return output != null && (output.contains("cannot bind socket") || output.contains("Address already in use"));
+  }
+
+  /** A port the kernel just handed out as free (HAProxy binds it; see {@link #startOnFreePorts}). */
+  private static int ephemeralPort() {
     try (ServerSocket socket = new ServerSocket()) {
       socket.setReuseAddress(false);
       socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
@@ -590,60 +628,6 @@ public final class HaproxyProcess implements AutoCloseable {
         thread.join(2000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /** The located and verified HAProxy binary and its version banner. */
-  private record Found(Path path, String versionLine) {}
-
-  /** Lazy holder: the binary is looked up once, on first use. */
-  private static final class Binary {
-    static final Optional<Found> FOUND = locate();
-
-    private static Optional<Found> locate() {
-      List<Path> candidates = new ArrayList<>();
-      String envPath = System.getenv("PATH");
-      if (envPath != null) {
-        for (String dir : envPath.split(java.io.File.pathSeparator)) {
-          if (!dir.isEmpty()) {
-            candidates.add(Path.of(dir, "haproxy"));
-          }
-        }
-      }
-      candidates.add(Path.of("/usr/sbin/haproxy"));
-      for (Path candidate : candidates) {
-        if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-          Optional<String> version = versionOf(candidate);
-          if (version.isPresent()) {
-            return Optional.of(new Found(candidate, version.get()));
-          }
-        }
-      }
-      return Optional.empty();
-    }
-
-    /** Runs {@code <candidate> -v}; returns the banner's first line if it succeeds. */
-    private static Optional<String> versionOf(Path candidate) {
-      try {
-        Process p = new ProcessBuilder(candidate.toString(), "-v").redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        OutputCollector out = new OutputCollector(p.getInputStream(), "haproxy-version");
-        if (!p.waitFor(5, TimeUnit.SECONDS)) {
-          stop(p);
-          return Optional.empty();
-        }
-        out.awaitEnd();
-        String text = out.text();
-        if (p.exitValue() != 0 || !text.toLowerCase(Locale.ROOT).contains("haproxy version")) {
-          return Optional.empty();
-        }
-        return Optional.of(text.lines().findFirst().orElse("").trim());
-      } catch (IOException e) {
-        return Optional.empty();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return Optional.empty();
       }
     }
   }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.stickyroute.Backend;
 import org.stickyroute.BackendSnapshot;
@@ -17,23 +16,22 @@ import org.stickyroute.testing.haproxy.RawHttpClient.Response;
 
 /**
  * {@code balance leastconn} with weights 1/2/1 in the real HAProxy 2.6 and in stickyroute, fed the same
- * sequence: eight requests kept in flight (sent one after the other, each held by the echo backend), then
- * four short sequential ones. Keys, weights and FIFO ties decide every pick, so the two sequences must be
- * equal. Skipped without a {@code haproxy} binary.
+ * sequence: eight requests kept in flight (sent one after the other, each held by the echo backend until the
+ * test releases it, and the next sent only once the previous one is held), then four short sequential ones.
+ * Keys, weights and FIFO ties decide every pick, so the two sequences must be equal.
  */
+@RequiresHaproxy
 class LeastConnDifferentialTest {
   private static final int HELD = 8;
   private static final int SHORT = 4;
 
   @Test
   void sameSequenceAsHaproxy() throws Exception {
-    Assumptions.assumeTrue(HaproxyProcess.available(), "haproxy binary not available");
     List<EchoBackend> echo = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       echo.add(EchoBackend.start());
     }
-    int port = HaproxyProcess.freePort();
-    String cfg = """
+    java.util.function.Function<List<Integer>, String> cfg = ports -> """
         defaults
             mode http
             timeout connect 1s
@@ -48,16 +46,17 @@ class LeastConnDifferentialTest {
             server s1 %s weight 1
             server s2 %s weight 2
             server s3 %s weight 1
-        """.formatted(port, echo.get(0).address(), echo.get(1).address(), echo.get(2).address());
+        """.formatted(ports.get(0), echo.get(0).address(), echo.get(1).address(), echo.get(2).address());
     List<String> haproxy = new ArrayList<>();
-    try (HaproxyProcess h = HaproxyProcess.start(cfg)) {
+    try (HaproxyProcess h = HaproxyProcess.startOnFreePorts(1, cfg)) {
+      int port = h.ports().get(0);
       AtomicReferenceArray<String> held = new AtomicReferenceArray<>(HELD);
       List<Thread> threads = new ArrayList<>();
       for (int i = 0; i < HELD; i++) {
         int k = i;
         Thread t = new Thread(() -> {
           try (RawHttpClient c = new RawHttpClient(port)) {
-            Response r = c.get("/held/" + k, "X-Echo-Delay-Ms", "3000");
+            Response r = c.get("/held/" + k, "X-Echo-Hold", "held");
             held.set(k, r.header("X-Server"));
           } catch (Exception e) {
             held.set(k, "error: " + e);
@@ -65,10 +64,12 @@ class LeastConnDifferentialTest {
         });
         threads.add(t);
         t.start();
-        long before = totalRequests(echo);
-        long deadline = System.nanoTime() + 3_000_000_000L;
-        while (totalRequests(echo) == before && System.nanoTime() < deadline) {
-          Thread.sleep(2); // wait until HAProxy has assigned and forwarded this request
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (totalHeld(echo) < k + 1) { // wait until HAProxy has assigned and forwarded this request
+          if (System.nanoTime() > deadline) {
+            throw new AssertionError("request " + k + " did not reach a server within 60 s");
+          }
+          Thread.sleep(2);
         }
       }
       List<String> shortOnes = new ArrayList<>();
@@ -77,6 +78,7 @@ class LeastConnDifferentialTest {
           shortOnes.add(c.get("/short/" + i).header("X-Server"));
         }
       }
+      echo.forEach(e -> e.release("held"));
       for (Thread t : threads) {
         t.join();
       }
@@ -112,10 +114,10 @@ class LeastConnDifferentialTest {
     assertEquals(haproxy, ours);
   }
 
-  private static long totalRequests(List<EchoBackend> echo) {
-    long n = 0;
+  private static int totalHeld(List<EchoBackend> echo) {
+    int n = 0;
     for (EchoBackend e : echo) {
-      n += e.requestCount();
+      n += e.held();
     }
     return n;
   }

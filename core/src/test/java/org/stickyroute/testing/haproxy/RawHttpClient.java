@@ -42,7 +42,7 @@ import java.util.Objects;
 public final class RawHttpClient implements AutoCloseable {
 
   /** Connect and read timeout. */
-  public static final int TIMEOUT_MILLIS = 5_000;
+  public static final int TIMEOUT_MILLIS = 30_000;
 
   private static final int MAX_LINE = 64 * 1024;
 
