@@ -13,8 +13,8 @@ import org.stickyroute.http.ResponseView;
  * Cookie persistence of one backend, compiled from its {@code cookie} line, its servers' {@code cookie} values
  * (or {@code dynamic} ones) and its {@link org.stickyroute.config.StickyOptions}: HAProxy 2.6's {@code
  * http_manage_client_side_cookies} (request: {@code RequestAnalysis}), {@code http_manage_server_side_cookies}
- * and the insertion and {@code nocache} rules of {@code http_process_res_common} (response: {@link
- * ResponseWriting}), as pure functions. This class is the facade the router calls; the parts hold the
+ * and the insertion and {@code nocache} rules of {@code http_process_res_common} (response:
+ * {@code ResponseWriting}), as pure functions. This class is the facade the router calls; the parts hold the
  * algorithms.
  *
  * <p>Immutable and thread-safe. The request and response functions never throw on request or response
