@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.stickyroute.Backend;
 import org.stickyroute.BackendSnapshot;
 import org.stickyroute.Lease;
+import org.stickyroute.balance.LeastConnQueue;
 import org.stickyroute.config.Balance;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.ServerConfig;
@@ -59,12 +60,21 @@ public class LeastConnBench {
     Backend random;
     AtomicIntegerArray active;
     java.util.List<ServerStat> stats;
+    LeastConnQueue queue;
 
     @Setup(Level.Trial)
     public void setUp() {
       leastConn = new Backend(config(Balance.leastConn(), servers));
       random = new Backend(config(Balance.random(2), servers));
       active = new AtomicIntegerArray(servers);
+      queue = new LeastConnQueue(servers);
+      int[] members = new int[servers];
+      int[] eweight = new int[servers];
+      for (int i = 0; i < servers; i++) {
+        members[i] = i;
+        eweight[i] = 16;
+      }
+      queue.update(members, eweight, new int[servers]);
       stats = new java.util.ArrayList<>();
       for (int i = 0; i < servers; i++) {
         stats.add(new ServerStat());
@@ -77,6 +87,9 @@ public class LeastConnBench {
         throw new IllegalStateException("leaked in-flight counts");
       }
       String bad = leastConn.snapshot().leastConnTree().inconsistency();
+      if (bad == null) {
+        bad = queue.inconsistency();
+      }
       if (bad != null) {
         throw new IllegalStateException(bad);
       }
@@ -146,6 +159,25 @@ public class LeastConnBench {
   @Threads(2)
   public int leastconn2(Shared s, PerThread t) {
     return leastConn(s, t);
+  }
+
+  private static int queue(Shared s) {
+    LeastConnQueue q = s.queue;
+    int server = q.pickAndTake(-1);
+    q.drop(server);
+    return server;
+  }
+
+  @Benchmark
+  @Threads(1)
+  public int queue1(Shared s) {
+    return queue(s);
+  }
+
+  @Benchmark
+  @Threads(2)
+  public int queue2(Shared s) {
+    return queue(s);
   }
 
   @Benchmark
