@@ -11,6 +11,7 @@ import java.util.Map;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.FrontendConfig;
 import org.stickyroute.config.RoutingConfig;
+import org.stickyroute.config.SecureCookie;
 import org.stickyroute.config.StickyFailure;
 import org.stickyroute.persist.CookiePersistence;
 
@@ -175,22 +176,38 @@ public final class Router {
    * Computes the response half with the wall clock: see {@link #respond(Decision, ResponseView, long)}.
    */
   public void respond(Decision decision, ResponseView response) {
-    respond(decision, response, now());
+    respond(decision, response, now(), SecureCookie.CONFIG);
   }
 
   /**
-   * Computes what the response needs, at {@code now} (UNIX seconds): changes to the server's {@code
-   * Set-Cookie} headers ({@link Decision#cookieResponse()}), the {@code Set-Cookie} to append ({@link
+   * Computes the response half with the wall clock, the {@code Secure} attribute of an inserted cookie decided
+   * by {@code secureCookie} instead of the backend's policy ({@link SecureCookie#CONFIG} keeps the backend's:
+   * {@link org.stickyroute.config.StickyOptions#secureCookie()}). For adapters with their own setting (the
+   * servlet filter's {@code secure-cookie}); {@link SecureCookie#AUTO} reads the request's {@link
+   * RequestView#secure()}.
+   */
+  public void respond(Decision decision, ResponseView response, SecureCookie secureCookie) {
+    respond(decision, response, now(), secureCookie);
+  }
+
+  /**
+   * Computes what the response needs, at {@code now} (UNIX seconds): what becomes of the server's {@code
+   * Set-Cookie} headers ({@link Decision#responseHeader}), the {@code Set-Cookie} to append ({@link
    * Decision#setCookie()}) and {@code Cache-Control: private} ({@link Decision#cacheControlPrivate()}).
    * Nothing for a failed decision or a backend without a cookie.
    */
   public void respond(Decision d, ResponseView response, long now) {
+    respond(d, response, now, SecureCookie.CONFIG);
+  }
+
+  private void respond(Decision d, ResponseView response, long now, SecureCookie secureCookie) {
     d.responded = true;
-    if (d.persistence == null || d.status != 0) {
+    CookiePersistence p = d.persistence;
+    if (p == null || d.status != 0) {
       d.response.clear();
       return;
     }
-    d.persistence.respond(d.match, d.server, d.direct, d.methodText, response, now, d.response);
+    p.respond(d.match, d.server, d.direct, d.methodText, response, now, p.secure(secureCookie, d.secure), d.response);
   }
 
   /**
