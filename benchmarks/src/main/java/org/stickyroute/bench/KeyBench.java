@@ -14,14 +14,14 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.stickyroute.config.SampleExpression;
-import org.stickyroute.hash.Avalanche;
+import org.stickyroute.hash.internal.Avalanche;
 import org.stickyroute.hash.HashFunction;
 import org.stickyroute.hash.HashType;
 import org.stickyroute.http.BasicRequest;
 import org.stickyroute.http.IpAddress;
 import org.stickyroute.http.RequestView;
 import org.stickyroute.key.HeaderKey;
-import org.stickyroute.key.RequestKey;
+import org.stickyroute.key.KeyExtractor;
 import org.stickyroute.key.SampleKey;
 import org.stickyroute.key.SourceKey;
 import org.stickyroute.key.UrlParamKey;
@@ -53,13 +53,13 @@ public class KeyBench {
   private byte[][] v4Bytes;
   private int next;
 
-  private final RequestKey hdr = new HeaderKey("X-Tenant", false, HashType.DEFAULT);
-  private final RequestKey domain = new HeaderKey("Host", true, HashType.DEFAULT);
-  private final RequestKey urlParam = new UrlParamKey("user", HashType.DEFAULT);
-  private final RequestKey source = new SourceKey(HashType.consistent());
-  private final RequestKey hostLower = new SampleKey(SampleExpression.parse("req.hdr(host),lower"), HashType.DEFAULT);
-  private final RequestKey cookie = new SampleKey(SampleExpression.parse("req.cook(sid)"), HashType.DEFAULT);
-  private final RequestKey src = new SampleKey(SampleExpression.parse("src"), HashType.DEFAULT);
+  private final KeyExtractor hdr = new HeaderKey("X-Tenant", false, HashType.DEFAULT);
+  private final KeyExtractor domain = new HeaderKey("Host", true, HashType.DEFAULT);
+  private final KeyExtractor urlParam = new UrlParamKey("user", HashType.DEFAULT);
+  private final KeyExtractor source = new SourceKey(HashType.consistent());
+  private final KeyExtractor hostLower = new SampleKey(SampleExpression.parse("req.hdr(host),lower"), HashType.DEFAULT);
+  private final KeyExtractor cookie = new SampleKey(SampleExpression.parse("req.cook(sid)"), HashType.DEFAULT);
+  private final KeyExtractor src = new SampleKey(SampleExpression.parse("src"), HashType.DEFAULT);
   private RequestView[] v6Requests;
 
   @Setup

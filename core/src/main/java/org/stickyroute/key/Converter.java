@@ -3,7 +3,7 @@ package org.stickyroute.key;
 import java.nio.charset.StandardCharsets;
 import org.stickyroute.config.SampleExpression;
 import org.stickyroute.config.SampleTerm;
-import org.stickyroute.hash.Avalanche;
+import org.stickyroute.hash.internal.Avalanche;
 import org.stickyroute.hash.HashFunction;
 import org.stickyroute.http.IpAddress;
 

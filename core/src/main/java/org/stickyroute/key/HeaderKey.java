@@ -1,7 +1,7 @@
 package org.stickyroute.key;
 
 import java.util.Objects;
-import org.stickyroute.hash.Avalanche;
+import org.stickyroute.hash.internal.Avalanche;
 import org.stickyroute.hash.HashFunction;
 import org.stickyroute.hash.HashType;
 import org.stickyroute.http.RequestView;
@@ -15,7 +15,7 @@ import org.stickyroute.http.RequestView;
  * {@code example.com:8080} hash {@code example}; a value without a dot is hashed whole; {@code example.com.}
  * hashes {@code com}), by HAProxy's backwards scan.
  */
-public final class HeaderKey implements RequestKey {
+public final class HeaderKey implements KeyExtractor {
   private final String name;
   private final String lower;
   private final boolean domainOnly;

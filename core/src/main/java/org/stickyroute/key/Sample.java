@@ -1,6 +1,6 @@
 package org.stickyroute.key;
 
-import org.stickyroute.hash.ByteView;
+import org.stickyroute.hash.internal.ByteView;
 import org.stickyroute.http.IpAddress;
 
 /**

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import org.stickyroute.config.SampleExpression;
 import org.stickyroute.config.SampleTerm;
-import org.stickyroute.hash.Avalanche;
+import org.stickyroute.hash.internal.Avalanche;
 import org.stickyroute.hash.HashFunction;
 import org.stickyroute.hash.HashType;
 import org.stickyroute.http.IpAddress;
@@ -28,7 +28,7 @@ import org.stickyroute.http.RequestView;
  * pathq}, {@code url}, {@code query} parts of the raw request-target; {@code base} the first {@code Host}
  * value followed by the path (the path alone without a {@code Host}); {@code src} the client address.
  */
-public final class SampleKey implements RequestKey {
+public final class SampleKey implements KeyExtractor {
   private static final ThreadLocal<Sample> SAMPLE = ThreadLocal.withInitial(Sample::new);
 
   private static final int HDR = 1;

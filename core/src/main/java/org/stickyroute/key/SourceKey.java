@@ -1,7 +1,7 @@
 package org.stickyroute.key;
 
 import java.util.Objects;
-import org.stickyroute.hash.Avalanche;
+import org.stickyroute.hash.internal.Avalanche;
 import org.stickyroute.hash.HashType;
 import org.stickyroute.http.IpAddress;
 import org.stickyroute.http.RequestView;
@@ -15,7 +15,7 @@ import org.stickyroute.http.RequestView;
  * <p>A view without a client address has no key (HAProxy answers 500 to a client without an IP address,
  * such as one on a UNIX socket; here the algorithm falls back to round robin).
  */
-public final class SourceKey implements RequestKey {
+public final class SourceKey implements KeyExtractor {
   private final boolean avalanche;
 
   /** The key for a backend with this {@code hash-type}. */

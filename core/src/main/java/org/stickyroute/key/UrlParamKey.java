@@ -1,7 +1,7 @@
 package org.stickyroute.key;
 
 import java.util.Objects;
-import org.stickyroute.hash.Avalanche;
+import org.stickyroute.hash.internal.Avalanche;
 import org.stickyroute.hash.HashFunction;
 import org.stickyroute.hash.HashType;
 import org.stickyroute.http.RequestView;
@@ -25,7 +25,7 @@ import org.stickyroute.http.RequestView;
  *
  * <p>Unlike the other keys, HAProxy looks for the parameter even when one server is usable.
  */
-public final class UrlParamKey implements RequestKey {
+public final class UrlParamKey implements KeyExtractor {
   private final String param;
   private final HashFunction function;
   private final boolean avalanche;

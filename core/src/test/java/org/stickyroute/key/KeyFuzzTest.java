@@ -35,9 +35,9 @@ class KeyFuzzTest {
     BasicRequest.builder("GET", "*").build(),
   };
 
-  private static void checkKey(RequestKey k, RequestView r) {
+  private static void checkKey(KeyExtractor k, RequestView r) {
     long h = k.hash(r);
-    assertTrue(h == RequestKey.NO_KEY || (h >= 0 && h <= 0xFFFFFFFFL), () -> k + " gave " + h);
+    assertTrue(h == KeyExtractor.NO_KEY || (h >= 0 && h <= 0xFFFFFFFFL), () -> k + " gave " + h);
   }
 
   /** Input: a sample expression ({@link FuzzInput#chars}). */

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.stickyroute.config.SampleExpression;
-import org.stickyroute.hash.Avalanche;
+import org.stickyroute.hash.internal.Avalanche;
 import org.stickyroute.hash.HashFunction;
 import org.stickyroute.hash.HashType;
 import org.stickyroute.http.BasicRequest;
@@ -35,9 +35,9 @@ class KeysTest {
     HeaderKey k = new HeaderKey("X-Tenant", false, SDBM);
     assertEquals(sdbm("a"), k.hash(get("/").header("x-tenant", " a , b").header("X-Tenant", "c").build()));
     assertEquals(sdbm("\"a,b\""), k.hash(get("/").header("X-Tenant", "\"a,b\", c").build()));
-    assertEquals(RequestKey.NO_KEY, k.hash(get("/").header("X-Tenant", ", c").build()));
-    assertEquals(RequestKey.NO_KEY, k.hash(get("/").header("X-Tenant", "").build()));
-    assertEquals(RequestKey.NO_KEY, k.hash(get("/").build()));
+    assertEquals(KeyExtractor.NO_KEY, k.hash(get("/").header("X-Tenant", ", c").build()));
+    assertEquals(KeyExtractor.NO_KEY, k.hash(get("/").header("X-Tenant", "").build()));
+    assertEquals(KeyExtractor.NO_KEY, k.hash(get("/").build()));
   }
 
   @Test
@@ -58,14 +58,14 @@ class KeysTest {
     assertEquals(sdbm("b"), k.hash(get("/x?a=1&user=b&user=c").build()));
     assertEquals(sdbm("b;x=1#f"), k.hash(get("/x?user=b;x=1#f").build()), "only & separates");
     assertEquals(sdbm(""), k.hash(get("/x?user=&a").build()));
-    assertEquals(RequestKey.NO_KEY, k.hash(get("/x?a=1;user=b").build()));
-    assertEquals(RequestKey.NO_KEY, k.hash(get("/x?USER=b").build()));
+    assertEquals(KeyExtractor.NO_KEY, k.hash(get("/x?a=1;user=b").build()));
+    assertEquals(KeyExtractor.NO_KEY, k.hash(get("/x?USER=b").build()));
     BasicRequest post = BasicRequest.builder("POST", "/x?a=1").body("id=2&user=bob&z").build();
     assertEquals(sdbm("bob"), k.hash(post));
-    assertEquals(RequestKey.NO_KEY, k.hash(BasicRequest.builder("post", "/x").body("user=bob").build()));
+    assertEquals(KeyExtractor.NO_KEY, k.hash(BasicRequest.builder("post", "/x").body("user=bob").build()));
     assertEquals(sdbm(""), k.hash(BasicRequest.builder("POST", "/x").body("user= bob").build()),
         "a value starting with a blank is empty");
-    assertEquals(RequestKey.NO_KEY, k.hash(BasicRequest.builder("POST", "/x").body("user=\"q\"").build()),
+    assertEquals(KeyExtractor.NO_KEY, k.hash(BasicRequest.builder("POST", "/x").body("user=\"q\"").build()),
         "a value starting with a non-token is no key");
     assertEquals(sdbm("a b"), k.hash(BasicRequest.builder("POST", "/x").body("user=a b&c").build()),
         "only the first character is checked");
@@ -79,7 +79,7 @@ class KeysTest {
     assertEquals(0xC0000201L ^ 0xFFFFL, map.hash(get("/").client("::ffff:192.0.2.1").build()));
     assertEquals(0x20010DB8L ^ 1, map.hash(get("/").client("2001:db8::1").build()));
     assertEquals(Avalanche.fullHash(0xC0000201) & 0xFFFFFFFFL, consistent.hash(get("/").client("192.0.2.1").build()));
-    assertEquals(RequestKey.NO_KEY, map.hash(get("/").build()));
+    assertEquals(KeyExtractor.NO_KEY, map.hash(get("/").build()));
   }
 
   private static long hash(String expr, RequestView r) {
@@ -95,8 +95,8 @@ class KeysTest {
     assertEquals(sdbm("b"), hash("req.hdr(x-t,2)", r));
     assertEquals(sdbm("c"), hash("req.hdr(x-t,-2)", r));
     assertEquals(sdbm("c,"), hash("req.fhdr(x-t)", r));
-    assertEquals(RequestKey.NO_KEY, hash("req.hdr(x-t,5)", r));
-    assertEquals(RequestKey.NO_KEY, hash("req.hdr", r));
+    assertEquals(KeyExtractor.NO_KEY, hash("req.hdr(x-t,5)", r));
+    assertEquals(KeyExtractor.NO_KEY, hash("req.hdr", r));
     assertEquals(sdbm("y"), hash("req.cook(user)", r));
     assertEquals(sdbm("1"), hash("req.cook()", r));
     assertEquals(sdbm("u1"), hash("url_param(user)", r), "; ends a parameter for the fetch");
@@ -113,18 +113,18 @@ class KeysTest {
     assertEquals(HashFunction.SDBM.hash(new byte[] {10, 1, 2, 3}, 0, 4) & 0xFFFFFFFFL, hash("src", r));
     assertEquals(sdbm("0A010203"), hash("src,hex", r));
     assertEquals(sdbm("CgECAw=="), hash("src,base64", r));
-    assertEquals(RequestKey.NO_KEY, hash("path,field(4,/)", r), "a missing field fails");
+    assertEquals(KeyExtractor.NO_KEY, hash("path,field(4,/)", r), "a missing field fails");
     assertEquals(sdbm(""), hash("path,word(3,/)", r), "a missing word is empty");
     byte[] eight = {0, 0, 0, 0, 0, 0, 0, 4};
     assertEquals(HashFunction.SDBM.hash(eight, 0, 8) & 0xFFFFFFFFL, hash("path,length", r), "ints hash as 8 bytes");
-    assertEquals(RequestKey.NO_KEY, hash("url_param(x),url_dec", get("/?x=%zz").build()), "a bad escape fails");
+    assertEquals(KeyExtractor.NO_KEY, hash("url_param(x),url_dec", get("/?x=%zz").build()), "a bad escape fails");
     assertEquals(sdbm("a b"), hash("url_param(x),url_dec(1)", get("/?x=a+b").build()));
   }
 
   /** The same keys over a view that lists its fields and over one that only answers by name. */
   @Test
   void aViewIndexedByNameGivesTheSameKeys() {
-    List<RequestKey> keys = new ArrayList<>();
+    List<KeyExtractor> keys = new ArrayList<>();
     for (String h : new String[] {"X-Tenant", "x-user", "Host", "User-Agent", "X-Forwarded-For", "Cookie"}) {
       keys.add(new HeaderKey(h, false, SDBM));
       keys.add(new HeaderKey(h, true, SDBM));
@@ -138,7 +138,7 @@ class KeysTest {
       GeneratedRequest g = gen.next();
       RequestView listed = g.view("be0");
       RequestView byName = new ByName(listed);
-      for (RequestKey k : keys) {
+      for (KeyExtractor k : keys) {
         assertEquals(k.hash(listed), k.hash(byName), k + " on\n" + g.describe());
       }
     }

@@ -20,7 +20,7 @@ import org.stickyroute.config.SampleExpression;
 import org.stickyroute.hash.HashType;
 import org.stickyroute.http.RequestView;
 import org.stickyroute.key.HeaderKey;
-import org.stickyroute.key.RequestKey;
+import org.stickyroute.key.KeyExtractor;
 import org.stickyroute.key.SampleKey;
 import org.stickyroute.key.SourceKey;
 import org.stickyroute.key.UrlParamKey;
@@ -71,7 +71,7 @@ class AlgorithmParityTest {
   private static Router router;
   private static int port;
   private static List<AlgorithmConfig.Backend> backends;
-  private static final Map<String, RequestKey> KEYS = new LinkedHashMap<>();
+  private static final Map<String, KeyExtractor> KEYS = new LinkedHashMap<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -97,7 +97,7 @@ class AlgorithmParityTest {
     }
   }
 
-  static RequestKey key(String balance, HashType ht) {
+  static KeyExtractor key(String balance, HashType ht) {
     String[] w = balance.split(" ");
     if (w[0].equals("source")) {
       return new SourceKey(ht);
@@ -129,13 +129,13 @@ class AlgorithmParityTest {
     if (snap.totalUsed() == 0) {
       return "-";
     }
-    RequestKey key = KEYS.get(b.name());
+    KeyExtractor key = KEYS.get(b.name());
     int s;
     if (snap.totalUsed() == 1 && !key.lookedUpWithOneServer()) {
       s = snap.selectByHash(0, -1, LoadView.of(new int[snap.serverCount()]));
     } else {
       long h = key.hash(view);
-      if (h == RequestKey.NO_KEY) {
+      if (h == KeyExtractor.NO_KEY) {
         s = fallback(b.name(), snap);
       } else {
         s = snap.selectByHash((int) h, -1, LoadView.of(new int[snap.serverCount()]));
@@ -189,7 +189,7 @@ class AlgorithmParityTest {
         String family = b.balance().split("[ (]")[0];
         int[] c = perAlgorithm.computeIfAbsent(family, k -> new int[3]);
         c[0]++;
-        if (KEYS.get(b.name()).hash(view) == RequestKey.NO_KEY) {
+        if (KEYS.get(b.name()).hash(view) == KeyExtractor.NO_KEY) {
           c[2]++;
         }
         if (ours.equals(theirs)) {

@@ -32,7 +32,6 @@ import org.stickyroute.Health;
 import org.stickyroute.Router;
 import org.stickyroute.ServerRuntimeState;
 import org.stickyroute.config.BackendConfig;
-import org.stickyroute.config.Balance;
 
 /**
  * Jetty 12's {@link ProxyServlet} (ee10) behind {@link StickyRouteFilter}: each request is forwarded to the
@@ -464,7 +463,7 @@ public class StickyProxyServlet extends ProxyServlet {
         return true;
       }
     }
-    return !d.direct() && activeServers(snap) > 1 && bc.balance().kind() != Balance.Kind.URI;
+    return !d.direct() && activeServers(snap) > 1 && !bc.balance().isHash(); // BE_LB_KIND_HI: any hash
   }
 
   /** HAProxy's {@code srv_act}: active (non-backup) servers that are running. */
