@@ -45,8 +45,7 @@ public final class Decision implements AutoCloseable {
   Backend backend;
   BackendSnapshot snapshot;
   CookiePersistence persistence;
-  CharSequence target;
-  int method;
+  RequestView request;
   CharSequence methodText;
   boolean secure;
   int server = BackendSnapshot.NO_SERVER;
@@ -67,7 +66,7 @@ public final class Decision implements AutoCloseable {
     backend = b;
     snapshot = b == null ? null : b.snapshot();
     persistence = snapshot == null ? null : snapshot.persistence();
-    target = request.target();
+    this.request = request;
     methodText = request.method();
     secure = request.secure();
     server = BackendSnapshot.NO_SERVER;
@@ -279,7 +278,7 @@ public final class Decision implements AutoCloseable {
   public void close() {
     lease.close();
     match.release();
-    target = null;
+    request = null;
     methodText = null;
   }
 }

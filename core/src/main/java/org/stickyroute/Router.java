@@ -21,10 +21,11 @@ import org.stickyroute.persist.CookiePersistence;
  * method reads immutable state and the current snapshot of each backend.
  *
  * <pre>{@code
- * Router router = Router.create(ConfigLoader.load(Path.of("haproxy.cfg")).config());
+ * Router router = Router.create(ConfigLoader.load(Path.of("haproxy.cfg")));
  * Backend projects = router.backend("sharelatex_project");
- * int s = projects.snapshot().select("/project/5f3c/compile");
- * String name = projects.snapshot().server(s).name();
+ * BackendSnapshot snap = projects.snapshot();
+ * int s = snap.select(RequestView.of("GET", "/project/5f3c/compile"));
+ * String name = s < 0 ? null : snap.server(s).name();
  * }</pre>
  *
  * <p>The whole decision, persistence included, is {@link #route(Frontend, RequestView, Decision)}: frontend
@@ -36,6 +37,7 @@ public final class Router {
   private final RoutingConfig config;
   private final List<Backend> backends;
   private final Map<String, Backend> backendsByName;
+  private final Map<String, Integer> backendIndex;
   private final List<Frontend> frontends;
   private final Map<String, Frontend> frontendsByName;
   private final Clock clock;
@@ -54,6 +56,7 @@ public final class Router {
     }
     this.backends = Collections.unmodifiableList(bs);
     this.backendsByName = Collections.unmodifiableMap(byName);
+    this.backendIndex = Map.copyOf(index);
     List<Frontend> fs = new ArrayList<>();
     Map<String, Frontend> fByName = new HashMap<>();
     for (FrontendConfig fc : config.frontends()) {
@@ -79,12 +82,8 @@ public final class Router {
   }
 
   private int indexOfBackend(Backend backend) {
-    for (int i = 0; i < backends.size(); i++) {
-      if (backends.get(i) == backend) {
-        return i;
-      }
-    }
-    return -1;
+    Integer i = backendIndex.get(backend.name());
+    return i != null && backends.get(i) == backend ? i : -1;
   }
 
   private long now() {
@@ -155,8 +154,7 @@ public final class Router {
       d.stickyFailure = true;
       return;
     }
-    CharSequence target = request.target();
-    s = snap.acquire(target, 0, target.length(), BackendSnapshot.NO_SERVER, d.lease);
+    s = snap.acquire(request, BackendSnapshot.NO_SERVER, d.lease);
     if (s < 0) {
       d.status = 503;
       d.saturated = s == BackendSnapshot.SATURATED;
@@ -238,8 +236,7 @@ public final class Router {
     // The response cookie is computed for a server of this snapshot: use its persistence (a reconfigure may
     // have happened since the request was routed).
     d.persistence = snap.persistence();
-    CharSequence target = d.target;
-    int s = snap.acquire(target, 0, target.length(), failed, d.lease);
+    int s = snap.acquire(d.request, failed, d.lease);
     d.server = s;
     if (s < 0) {
       d.status = 503;
