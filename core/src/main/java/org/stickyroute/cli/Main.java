@@ -254,7 +254,7 @@ public final class Main {
   /** One line without {@code --cookie}: the algorithm's pick (no persistence, no lease taken). */
   private static String pick(Backend backend, RequestView req) {
     BackendSnapshot snap = backend.snapshot();
-    int s = snap.select(req.target());
+    int s = snap.select(req);
     return s < 0 ? "-" : snap.server(s).name();
   }
 

@@ -3,6 +3,7 @@ package org.stickyroute.parity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,10 +14,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.stickyroute.BackendSnapshot;
-import org.stickyroute.LoadView;
 import org.stickyroute.Router;
+import org.stickyroute.config.Balance;
+import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.ConfigLoader;
-import org.stickyroute.config.SampleExpression;
 import org.stickyroute.hash.HashType;
 import org.stickyroute.http.RequestView;
 import org.stickyroute.key.HeaderKey;
@@ -88,27 +89,24 @@ class AlgorithmParityTest {
     backends.addAll(AlgorithmConfig.backends(r, hash, 1, echo.address(), backends.size()));
     haproxy = HaproxyProcess.startOnFreePorts(1, ports -> AlgorithmConfig.haproxy(backends, ports.get(0), null));
     port = haproxy.ports().get(0);
-    // Phase 1: stickyroute's loader does not take these algorithms yet; load the same servers and hash types
-    // under 'balance uri' and look the keys up in the resulting tables.
-    router = Router.create(ConfigLoader.parse(AlgorithmConfig.haproxy(backends, port, "uri"), "ours.cfg", false));
+    // The very configuration haproxy runs, through stickyroute's loader.
+    router = Router.create(ConfigLoader.parse(Files.readString(haproxy.configFile()), "generated.cfg", false));
     for (AlgorithmConfig.Backend b : backends) {
-      HashType ht = router.backend(b.name()).config().hashType();
-      KEYS.put(b.name(), key(b.balance(), ht));
+      KEYS.put(b.name(), key(router.backend(b.name()).config()));
     }
   }
 
-  static KeyExtractor key(String balance, HashType ht) {
-    String[] w = balance.split(" ");
-    if (w[0].equals("source")) {
-      return new SourceKey(ht);
-    }
-    if (w[0].startsWith("hdr(")) {
-      return new HeaderKey(w[0].substring(4, w[0].indexOf(')')), w.length > 1, ht);
-    }
-    if (w[0].equals("url_param")) {
-      return new UrlParamKey(w[1], ht);
-    }
-    return new SampleKey(SampleExpression.parse(balance.substring("hash ".length())), ht);
+  /** The key of a backend's algorithm (to count the requests that have none). */
+  static KeyExtractor key(BackendConfig c) {
+    Balance b = c.balance();
+    HashType ht = c.hashType();
+    return switch (b.kind()) {
+      case SOURCE -> new SourceKey(ht);
+      case HDR -> new HeaderKey(b.header().name(), b.header().domainOnly(), ht);
+      case URL_PARAM -> new UrlParamKey(b.urlParam().name(), ht);
+      case HASH -> new SampleKey(b.expression(), ht);
+      default -> throw new IllegalArgumentException(b.toString());
+    };
   }
 
   @AfterAll
@@ -121,44 +119,11 @@ class AlgorithmParityTest {
     }
   }
 
-  /** Round-robin fallback state per backend (HAProxy's map rr_idx, or the ring's last node). */
-  private static final Map<String, int[]> CURSORS = new LinkedHashMap<>();
-
+  /** Ours: the backend's picker (its round-robin fallback walks on across requests, as HAProxy's). */
   private static String ours(AlgorithmConfig.Backend b, RequestView view) {
     BackendSnapshot snap = router.backend(b.name()).snapshot();
-    if (snap.totalUsed() == 0) {
-      return "-";
-    }
-    KeyExtractor key = KEYS.get(b.name());
-    int s;
-    if (snap.totalUsed() == 1 && !key.lookedUpWithOneServer()) {
-      s = snap.selectByHash(0, -1, LoadView.of(new int[snap.serverCount()]));
-    } else {
-      long h = key.hash(view);
-      if (h == KeyExtractor.NO_KEY) {
-        s = fallback(b.name(), snap);
-      } else {
-        s = snap.selectByHash((int) h, -1, LoadView.of(new int[snap.serverCount()]));
-      }
-    }
+    int s = snap.select(view);
     return s < 0 ? "-" : snap.server(s).name();
-  }
-
-  private static int fallback(String name, BackendSnapshot snap) {
-    int[] cur = CURSORS.computeIfAbsent(name, k -> new int[] {0, -1});
-    if (snap.mapTable() != null) {
-      int n = snap.mapTable().size();
-      if (cur[0] >= n) {
-        cur[0] = 0;
-      }
-      return snap.mapTable().slot(cur[0]++);
-    }
-    if (snap.totalUsed() == 1) {
-      return snap.selectByHash(0, -1, LoadView.of(new int[snap.serverCount()]));
-    }
-    int nodes = snap.ring().size();
-    cur[1] = cur[1] + 1 >= nodes ? 0 : cur[1] + 1;
-    return snap.ring().owner(cur[1]);
   }
 
   @Test
