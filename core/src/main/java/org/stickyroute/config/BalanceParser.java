@@ -108,7 +108,9 @@ final class BalanceParser {
   private static Balance random(Line l, String parenthesised) {
     String alg = l.word(1);
     l.noExtra(2);
-    if (!(parenthesised.length() > 1 && parenthesised.charAt(0) == '(' && parenthesised.charAt(1) != ')')) {
+    boolean count = !parenthesised.isEmpty() && parenthesised.charAt(0) == '('
+        && (parenthesised.length() == 1 || parenthesised.charAt(1) != ')');
+    if (!count) {
       if (!parenthesised.isEmpty() && !parenthesised.equals("()")) {
         l.warn(alg, "read as 'random' (two draws), as HAProxy reads it");
       }
