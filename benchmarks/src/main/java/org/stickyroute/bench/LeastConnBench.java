@@ -23,6 +23,7 @@ import org.stickyroute.balance.LeastConnQueue;
 import org.stickyroute.config.Balance;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.ServerConfig;
+import org.stickyroute.http.RequestView;
 
 /**
  * One request's worth of least-connections work, select + take + release, at 10 / 100 / 1,000 servers and 1 /
@@ -90,7 +91,7 @@ public class LeastConnBench {
       if (leastConn.snapshot().totalServed() != 0 || random.snapshot().totalServed() != 0) {
         throw new IllegalStateException("leaked in-flight counts");
       }
-      String bad = leastConn.snapshot().leastConnTree().inconsistency();
+      String bad = leastConn.snapshot().inconsistency();
       if (bad == null) {
         bad = queue.inconsistency();
       }
@@ -120,18 +121,18 @@ public class LeastConnBench {
     final Lease lease = new Lease();
   }
 
-  private static final String TARGET = "/project/42";
+  private static final RequestView REQUEST = RequestView.of("GET", "/project/42");
 
   private static int leastConn(Shared s, PerThread t) {
     BackendSnapshot snap = s.leastConn.snapshot();
-    int server = snap.acquire(TARGET, 0, TARGET.length(), BackendSnapshot.NO_SERVER, t.lease);
+    int server = snap.acquire(REQUEST, BackendSnapshot.NO_SERVER, t.lease);
     t.lease.close();
     return server;
   }
 
   private static int random(Shared s, PerThread t) {
     BackendSnapshot snap = s.random.snapshot();
-    int server = snap.acquire(TARGET, 0, TARGET.length(), BackendSnapshot.NO_SERVER, t.lease);
+    int server = snap.acquire(REQUEST, BackendSnapshot.NO_SERVER, t.lease);
     t.lease.close();
     return server;
   }

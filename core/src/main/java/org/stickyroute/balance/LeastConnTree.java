@@ -5,12 +5,11 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import org.stickyroute.ServerCounters;
 
 /**
  * HAProxy's {@code balance leastconn} ({@code src/lb_fwlc.c}, 2.6) as a lock-free tournament tree over the
- * servers of the group in use. One tree belongs to one snapshot; it is built off the request path, and
- * requests only read its root and update their own leaf.
+ * servers of the group in use: the data structure of {@link LeastConnPicker}. One tree belongs to one
+ * snapshot; it is built off the request path, and requests only read its root and update their own leaf.
  *
  * <h2>Order</h2>
  *
@@ -81,33 +80,14 @@ public final class LeastConnTree {
   private final AtomicLongArray nodes; // inner heap nodes 0 .. inner - 1; children of n: ARITY*n+1 ..
   private final AtomicLong sequence;
   private final int[] server; // leaf -> server index
-  private final ServerCounters[] counters; // leaf -> live counters
+  private final Object[] identity; // leaf -> the server's identity across snapshots
+  private final LoadView live; // the live in-flight counts, by server index
   private final int[] eweight; // leaf -> effective weight
   private final int[] maxconn; // leaf -> effective maxconn, 0 = unlimited
-  private final Slot[] slots;
   private final Runnable compactionHook;
   private volatile boolean compactionRequested;
 
-  /**
-   * A server's binding to its leaf: the handle {@link ServerCounters} keeps to re-position the server after
-   * each take and release.
-   */
-  public static final class Slot {
-    private final LeastConnTree tree;
-    private final int leaf;
-
-    private Slot(LeastConnTree tree, int leaf) {
-      this.tree = tree;
-      this.leaf = leaf;
-    }
-
-    /** Re-positions the leaf from the live in-flight count. Allocation-free; never blocks. */
-    public void refresh() {
-      tree.update(leaf);
-    }
-  }
-
-  private LeastConnTree(int[] members, ServerCounters[] all, int[] ew, int[] mc, Runnable hook) {
+  private LeastConnTree(int[] members, ServerGroup group, Runnable hook) {
     int m = members.length;
     int cap = ARITY;
     int in = 1;
@@ -121,16 +101,15 @@ public final class LeastConnTree {
     this.nodes = new AtomicLongArray(in);
     this.sequence = new AtomicLong();
     this.server = members.clone();
-    this.counters = new ServerCounters[m];
+    this.identity = new Object[m];
+    this.live = group.live();
     this.eweight = new int[m];
     this.maxconn = new int[m];
-    this.slots = new Slot[m];
     this.compactionHook = hook;
     for (int i = 0; i < m; i++) {
-      counters[i] = all[members[i]];
-      eweight[i] = Math.max(1, ew[members[i]]);
-      maxconn[i] = mc[members[i]];
-      slots[i] = new Slot(this, i);
+      identity[i] = group.identity(members[i]);
+      eweight[i] = Math.max(1, group.eweight()[members[i]]);
+      maxconn[i] = group.maxconn()[members[i]];
     }
     for (int i = m; i < cap; i++) {
       leaves.set(i, EMPTY);
@@ -143,41 +122,36 @@ public final class LeastConnTree {
    * <p>Servers that were in {@code previous} with the same effective weight keep their relative FIFO order
    * (HAProxy does not re-queue a server whose state did not change); servers that joined the group or whose
    * weight changed are queued after them in declaration order, as HAProxy re-inserts them. Sequence numbers
-   * are renumbered from 0, which is what keeps them from ever wrapping. Keys come from the live counters.
+   * are renumbered from 0, which is what keeps them from ever wrapping. Keys come from the live counts
+   * ({@link ServerGroup#live()}); servers are matched with the previous tree by {@link ServerGroup#identity}.
    *
-   * @param members server indices of the group in use, in declaration order
-   * @param counters the live counters of every server, indexed by server index
-   * @param eweight effective weights indexed by server index (members must have {@code eweight > 0})
-   * @param maxconn effective {@code maxconn} indexed by server index, 0 = unlimited
+   * @param members server indices of the group in use, in declaration order (they must have {@code eweight >
+   *     0})
+   * @param group the group, for effective weights, {@code maxconn}, identities and live counts
    * @param previous the tree of the previous snapshot, or {@code null}
    * @param compactionHook called once, on the request path, when sequence numbers run high; it should
    *     schedule a rebuild on the control plane and return at once ({@code null} = none)
-   * @return the tree; not yet bound to the counters (see {@link #slot} and {@link #resync})
+   * @return the tree; its owner calls {@link #update} on every take and drop, and {@link #resync} once they
+   *     reach it
    */
-  public static LeastConnTree build(
-      int[] members,
-      ServerCounters[] counters,
-      int[] eweight,
-      int[] maxconn,
-      LeastConnTree previous,
-      Runnable compactionHook) {
+  public static LeastConnTree build(int[] members, ServerGroup group, LeastConnTree previous, Runnable compactionHook) {
     if (members.length > MAX_LEAVES) {
       throw new IllegalArgumentException("leastconn supports at most " + MAX_LEAVES + " servers");
     }
-    LeastConnTree t = new LeastConnTree(members, counters, eweight, maxconn, compactionHook);
+    LeastConnTree t = new LeastConnTree(members, group, compactionHook);
     int m = members.length;
     // Inherited leaves sorted by their previous sequence, then newcomers in declaration order.
     long[] order = new long[m];
     int inherited = 0;
-    Map<ServerCounters, Integer> old = new IdentityHashMap<>();
+    Map<Object, Integer> old = new IdentityHashMap<>();
     if (previous != null) {
-      for (int i = 0; i < previous.counters.length; i++) {
-        old.put(previous.counters[i], i);
+      for (int i = 0; i < previous.identity.length; i++) {
+        old.put(previous.identity[i], i);
       }
     }
     boolean[] isInherited = new boolean[m];
     for (int i = 0; i < m; i++) {
-      Integer p = old.get(t.counters[i]);
+      Integer p = old.get(t.identity[i]);
       if (p != null && previous.eweight[p] == t.eweight[i]) {
         long oldSeq = previous.leaves.get(p) & SEQ_MASK;
         order[inherited++] = (oldSeq << INDEX_BITS) | i;
@@ -193,7 +167,7 @@ public final class LeastConnTree {
     }
     for (int seq = 0; seq < m; seq++) {
       int leaf = (int) (order[seq] & INDEX_MASK);
-      t.leaves.set(leaf, t.value(leaf, t.counters[leaf].served(), seq));
+      t.leaves.set(leaf, t.value(leaf, t.live.served(t.server[leaf]), seq));
     }
     t.sequence.set(m);
     for (int n = t.inner - 1; n >= 0; n--) {
@@ -202,28 +176,17 @@ public final class LeastConnTree {
     return t;
   }
 
-  /** The binding of leaf {@code leaf} (control plane: {@code ServerCounters} keeps it). */
-  public Slot slot(int leaf) {
-    return slots[leaf];
-  }
-
   /** The server index of leaf {@code leaf}. */
   public int serverOf(int leaf) {
     return server[leaf];
   }
 
-  /** The live counters of leaf {@code leaf}. */
-  public ServerCounters counters(int leaf) {
-    return counters[leaf];
-  }
-
   /**
-   * Re-synchronises every leaf from the live counters. The owner calls it after publishing the tree's
-   * snapshot and binding the counters to {@link #slot}s: a take or release that still saw the previous
-   * binding happened before the binding was replaced, so this pass reads its count.
+   * Re-synchronises every leaf from the live counts. The owner calls it once takes and releases reach this
+   * tree: one that still reached the previous tree happened before, so this pass reads its count.
    */
   public void resync() {
-    for (int i = 0; i < counters.length; i++) {
+    for (int i = 0; i < server.length; i++) {
       update(i);
     }
   }
@@ -262,12 +225,16 @@ public final class LeastConnTree {
     return s;
   }
 
-  /** Sets {@code leaf} from its live counter, then refreshes its path. */
+  /**
+   * Sets {@code leaf} from its server's live count, then refreshes its path: called after every take and
+   * release on the server. Allocation-free; never blocks.
+   */
   void update(int leaf) {
-    ServerCounters c = counters[leaf];
+    LoadView c = live;
+    int s = server[leaf];
     boolean changed = false;
     for (;;) {
-      int served = c.served();
+      int served = c.served(s);
       long old = leaves.get(leaf);
       long key = key(leaf, served);
       long oldKey = (old & ~SATURATED) >>> SEQ_BITS;
@@ -279,7 +246,7 @@ public final class LeastConnTree {
         }
         changed = true;
       }
-      if (c.served() == served) {
+      if (c.served(s) == served) {
         break;
       }
     }
@@ -356,15 +323,10 @@ public final class LeastConnTree {
 
   // ---------------------------------------------------------------- picks (data plane)
 
-  /** Returned by {@link #pick} when the tree has no member. */
-  public static final int NONE = -1;
-  /** Returned by {@link #pick} when every member is saturated. */
-  public static final int ALL_SATURATED = -2;
-
   /**
    * The server HAProxy's {@code fwlc_get_next_server} would take: the first unsaturated server in key and
    * FIFO order that is not {@code avoid}; {@code avoid} itself only if no other qualifies; {@link
-   * #ALL_SATURATED} when every server is saturated; {@link #NONE} when the tree is empty. Two or three
+   * Picker#SATURATED} when every server is saturated; {@link Picker#NO_SERVER} when the tree is empty. Two or three
    * volatile reads (plus {@code log2(n)} when avoiding the best); allocation-free.
    *
    * @param avoid a server index to avoid, or any negative number
@@ -373,10 +335,10 @@ public final class LeastConnTree {
     int w = (int) (nodes.get(0) & INDEX_MASK);
     long v = leaves.get(w);
     if (v == EMPTY) {
-      return NONE;
+      return Picker.NO_SERVER;
     }
     if ((v & SATURATED) != 0) {
-      return ALL_SATURATED;
+      return Picker.SATURATED;
     }
     if (server[w] != avoid) {
       return server[w];
@@ -440,7 +402,7 @@ public final class LeastConnTree {
    */
   public String inconsistency() {
     for (int i = 0; i < server.length; i++) {
-      int served = counters[i].served();
+      int served = live.served(server[i]);
       long expected = value(i, served, 0) & ~SEQ_MASK;
       if ((leaves.get(i) & ~SEQ_MASK) != expected) {
         return "leaf " + i + " (server " + server[i] + ", served " + served + ") holds key "
@@ -470,15 +432,5 @@ public final class LeastConnTree {
       }
     }
     return best;
-  }
-
-  /** The sequence counter (tests of wrap-around). */
-  long sequence() {
-    return sequence.get();
-  }
-
-  /** Moves the sequence counter forward (tests of wrap-around). */
-  void advanceSequence(long to) {
-    sequence.set(to);
   }
 }

@@ -64,7 +64,16 @@ public enum HashFunction {
 
   /** Hashes the byte view of {@code s[from, to)}. */
   public int hash(CharSequence s, int from, int to) {
-    return ByteView.hash(this, s, from, to, 0);
+    return CharHashing.hash(this, s, from, to, 0);
+  }
+
+  /**
+   * Hashes the byte view of {@code s[from, to)} followed by the first {@code partialBytes} bytes (0..3) of the
+   * byte view of the character at {@code to}: the key of a byte limit that cuts a multi-byte character (as
+   * {@code balance uri len} does).
+   */
+  public int hash(CharSequence s, int from, int to, int partialBytes) {
+    return CharHashing.hash(this, s, from, to, partialBytes);
   }
 
   /** Hashes {@code bytes[from, to)} as unsigned bytes. */

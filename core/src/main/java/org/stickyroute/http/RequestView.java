@@ -24,6 +24,15 @@ public interface RequestView {
   CharSequence cookieHeader(int i);
 
   /**
+   * Whether the request arrived over HTTPS: on a TLS connection, or per a trusted TLS-terminating proxy's
+   * {@code X-Forwarded-Proto} (the adapter decides whom it trusts). Read for the {@code Secure} attribute of
+   * the persistence cookie under the {@code auto} secure-cookie policy. Default {@code false}.
+   */
+  default boolean secure() {
+    return false;
+  }
+
+  /**
    * A simple immutable request view (for tools and tests).
    *
    * @param method the method

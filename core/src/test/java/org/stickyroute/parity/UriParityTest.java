@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.stickyroute.Backend;
 import org.stickyroute.BackendSnapshot;
 import org.stickyroute.Frontend;
-import org.stickyroute.LoadView;
 import org.stickyroute.Router;
+import org.stickyroute.SnapshotAccess;
+import org.stickyroute.balance.LoadView;
 import org.stickyroute.config.ConfigLoader;
 import org.stickyroute.config.RoutingConfig;
 import org.stickyroute.hash.HashFunction;
@@ -328,7 +329,7 @@ class UriParityTest {
         assertEquals(home, held.get(), "the slow request itself went home");
         int[] served = new int[3];
         served[homeIdx] = 1;
-        String ours = snap.server(snap.select(key + "/fast", 0, (key + "/fast").length(), -1, LoadView.of(served)))
+        String ours = snap.server(SnapshotAccess.select(snap, key + "/fast", -1, LoadView.of(served)))
             .name();
         assertEquals(theirs, ours, key);
         agreed++;

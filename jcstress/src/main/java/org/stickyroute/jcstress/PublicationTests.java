@@ -36,9 +36,9 @@ public final class PublicationTests {
       boolean maint = s.state(0).admin() == AdminState.MAINT;
       int picked = s.select("/");
       if (maint) {
-        r.r1 = !s.usable(0) && picked == 1 && s.leastConnTree().size() == 1 ? "new" : "broken new: " + picked;
+        r.r1 = !s.usable(0) && picked == 1 && s.totalUsed() == 1 ? "new" : "broken new: " + picked;
       } else {
-        r.r1 = s.usable(0) && picked == 0 && s.leastConnTree().size() == 2 ? "old" : "broken old: " + picked;
+        r.r1 = s.usable(0) && picked == 0 && s.totalUsed() == 2 ? "old" : "broken old: " + picked;
       }
     }
   }

@@ -10,8 +10,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.stickyroute.Decision;
 import org.stickyroute.http.RequestView;
 import org.stickyroute.http.ResponseView;
-import org.stickyroute.persist.CookieMatch;
-import org.stickyroute.persist.CookieResponse;
 
 /**
  * One request's state inside the filter: the {@link Decision}, the request as core reads it ({@link
@@ -26,6 +24,8 @@ import org.stickyroute.persist.CookieResponse;
  */
 final class Exchange implements RequestView, ResponseView {
   private static final System.Logger LOG = System.getLogger(StickyRouteFilter.class.getName());
+  /** Header names are written lower-case, as HAProxy writes them on HTTP/1. */
+  private static final String SET_COOKIE = "set-cookie";
 
   final Decision decision = new Decision();
   private final TargetView target = new TargetView();
@@ -40,7 +40,6 @@ final class Exchange implements RequestView, ResponseView {
   long generation;
 
   Engine engine;
-  Engine.BackendInfo info;
   HttpServletRequest request;
   private String method;
   private String[] cookieHeaders = new String[2];
@@ -112,7 +111,6 @@ final class Exchange implements RequestView, ResponseView {
     serverCookieCount = 0;
     viewCount = 0;
     listening = false;
-    info = null;
     noServerResponse = false;
     return g;
   }
@@ -145,6 +143,12 @@ final class Exchange implements RequestView, ResponseView {
   @Override
   public CharSequence cookieHeader(int i) {
     return cookieHeaders[i];
+  }
+
+  /** Whether the original request was HTTPS: the container's {@code isSecure}, or a trusted proxy's word. */
+  @Override
+  public boolean secure() {
+    return secure;
   }
 
   private void loadCookies() {
@@ -278,7 +282,8 @@ final class Exchange implements RequestView, ResponseView {
    * Adds the persistence headers to {@code out} (the container's response), once, before it commits:
    * {@link org.stickyroute.Router#respond} over the status ({@code status}, or {@code out}'s when 0) and
    * the headers set so far, then the server's held-back cookies (kept, rewritten or removed), core's {@code
-   * Set-Cookie} (with {@code Secure} as the options say) and {@code Cache-Control: private}.
+   * Set-Cookie} ({@code Secure} as the filter's {@code secure-cookie} option and the request's scheme say) and
+   * {@code Cache-Control: private}.
    */
   void beforeCommit(HttpServletResponse out, int status) {
     if (applied) {
@@ -299,31 +304,28 @@ final class Exchange implements RequestView, ResponseView {
       viewCount = 0;
       viewStatus = status > 0 ? status : out.getStatus();
       for (int i = 0; i < serverCookieCount; i++) {
-        view(CookieResponse.SET_COOKIE, serverCookies[i]);
+        view(SET_COOKIE, serverCookies[i]);
       }
-      if (info.nocache) {
+      if (decision.readsCacheHeaders()) {
         viewAll(out, "Cache-Control");
         viewAll(out, "Pragma");
         viewAll(out, "Expires");
         viewAll(out, "ETag");
         viewAll(out, "Last-Modified");
       }
-      engine.router.respond(decision, this);
-      CookieResponse cr = decision.cookieResponse();
+      engine.router.respond(decision, this, engine.options.secureCookie());
       for (int i = 0; i < serverCookieCount; i++) {
-        int action = cr.action(i);
-        if (action == CookieMatch.KEEP) {
-          emit(out, serverCookies[i]);
-        } else if (action == CookieMatch.REWRITE) {
-          emit(out, cr.rewritten(i).toString());
+        CharSequence v = decision.responseHeader(i, serverCookies[i]);
+        if (v != null) {
+          emit(out, v.toString());
         }
       }
       String setCookie = decision.setCookie();
       if (setCookie != null) {
-        emit(out, info.secure(setCookie, wantSecure()));
+        emit(out, setCookie);
       }
       if (decision.cacheControlPrivate()) {
-        out.addHeader(CookieResponse.CACHE_CONTROL, CookieResponse.PRIVATE);
+        out.addHeader("cache-control", "private");
       }
     } finally {
       for (int i = 0; i < viewCount; i++) {
@@ -334,22 +336,9 @@ final class Exchange implements RequestView, ResponseView {
     }
   }
 
-  private boolean wantSecure() {
-    switch (engine.options.secureCookie()) {
-      case ALWAYS:
-        return true;
-      case NEVER:
-        return false;
-      case AUTO:
-        return secure;
-      default:
-        return info.configSecure;
-    }
-  }
-
   private static void emit(HttpServletResponse out, String value) {
     if (HeaderValues.safe(value)) {
-      out.addHeader(CookieResponse.SET_COOKIE, value);
+      out.addHeader(SET_COOKIE, value);
     } else {
       LOG.log(System.Logger.Level.WARNING, "dropped a Set-Cookie header with a control character");
     }
@@ -368,7 +357,6 @@ final class Exchange implements RequestView, ResponseView {
     decision.close();
     request = null;
     engine = null;
-    info = null;
     for (int i = 0; i < Math.max(cookieCount, 0); i++) {
       cookieHeaders[i] = null;
     }

@@ -164,7 +164,9 @@ final class StickyRequest extends HttpServletRequestWrapper {
 
   /**
    * The container's cookies, with the persistence cookie removed ({@code indirect}) or its {@code id~}
-   * prefix stripped ({@code prefix}): the container's parsing rules stay in force for every other cookie.
+   * prefix stripped ({@code prefix}), as the decision says ({@link
+   * org.stickyroute.Decision#forwardedCookieValue}): the container's parsing rules stay in force for every
+   * other cookie.
    */
   @Override
   public Cookie[] getCookies() {
@@ -175,18 +177,14 @@ final class StickyRequest extends HttpServletRequestWrapper {
       cookiesComputed = true;
       Cookie[] all = super.getCookies();
       if (all != null) {
-        String name = ex.info.cookieName;
         List<Cookie> kept = new ArrayList<>(all.length);
         for (Cookie c : all) {
-          if (!name.equals(c.getName())) {
-            kept.add(c);
-          } else if (ex.info.prefix) {
-            String v = c.getValue();
-            int tilde = v == null ? -1 : v.indexOf('~');
-            kept.add(tilde < 0 ? c : new Cookie(name, v.substring(tilde + 1)));
-          } else if (!ex.info.indirect) {
-            kept.add(c);
+          String value = c.getValue() == null ? "" : c.getValue();
+          String v = ex.decision.forwardedCookieValue(c.getName(), value);
+          if (v == null) {
+            continue; // the persistence cookie under insert indirect
           }
+          kept.add(v.equals(value) ? c : new Cookie(c.getName(), v));
         }
         cookies = kept.isEmpty() ? null : kept.toArray(new Cookie[0]);
       }

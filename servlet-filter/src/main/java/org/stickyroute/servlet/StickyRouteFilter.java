@@ -27,6 +27,7 @@ import org.stickyroute.config.ServerConfig;
 import org.stickyroute.health.HttpHealthChecker;
 import org.stickyroute.config.ConfigLoader;
 import org.stickyroute.config.RoutingConfig;
+import org.stickyroute.config.SecureCookie;
 import org.stickyroute.config.StickyProperties;
 
 /**
@@ -107,18 +108,6 @@ public class StickyRouteFilter implements Filter {
 
   private static final System.Logger LOG = System.getLogger(StickyRouteFilter.class.getName());
 
-  /** Whether the {@code Secure} attribute goes on the persistence cookie. */
-  public enum SecureCookie {
-    /** As the configuration's {@code cookie ... secure} says (HAProxy's behaviour). */
-    CONFIG,
-    /** Exactly when the original request was HTTPS (directly, or per a trusted proxy). */
-    AUTO,
-    /** Always. */
-    ALWAYS,
-    /** Never. */
-    NEVER
-  }
-
   /** What to do when the decision has no server (503, or a strict sticky failure). */
   public enum Unavailable {
     /** Answer the decision's status with a short HTML body, as HAProxy does. */
@@ -170,7 +159,11 @@ public class StickyRouteFilter implements Filter {
       return backend;
     }
 
-    /** The {@code Secure} policy. */
+    /**
+     * When the persistence cookie is {@code Secure}: {@link SecureCookie#CONFIG} (the default) as the
+     * configuration says (the {@code cookie} line's {@code secure}, or the backend's {@code secure-cookie}
+     * setting), else this policy for every backend.
+     */
     public SecureCookie secureCookie() {
       return secureCookie;
     }
@@ -221,7 +214,7 @@ public class StickyRouteFilter implements Filter {
         return this;
       }
 
-      /** The {@code Secure} policy (default {@link SecureCookie#CONFIG}). */
+      /** When the persistence cookie is {@code Secure} (default {@link SecureCookie#CONFIG}). */
       public Builder secureCookie(SecureCookie policy) {
         this.secureCookie = Objects.requireNonNull(policy);
         return this;
@@ -399,14 +392,7 @@ public class StickyRouteFilter implements Filter {
     }
     String secure = param(config, "secure-cookie");
     if (secure != null) {
-      switch (secure.toLowerCase(Locale.ROOT)) {
-        case "config" -> b.secureCookie(SecureCookie.CONFIG);
-        case "auto" -> b.secureCookie(SecureCookie.AUTO);
-        case "always" -> b.secureCookie(SecureCookie.ALWAYS);
-        case "never" -> b.secureCookie(SecureCookie.NEVER);
-        default -> throw new IllegalArgumentException(
-            "'" + secure + "': secure-cookie expects config, auto, always or never");
-      }
+      b.secureCookie(SecureCookie.parse(secure));
     }
     String trusted = param(config, "trusted-proxies");
     if (trusted != null) {
@@ -506,7 +492,6 @@ public class StickyRouteFilter implements Filter {
       ex.finish(generation);
       throw x;
     }
-    ex.info = e.info(d.backend());
     // The decision is the attribute DECISION_ATTRIBUTE of the request wrapper handed downstream, which every
     // routed request gets: setting a real attribute would make Jetty build an attribute map per request (a
     // ConcurrentHashMap and its table, the largest cost of the filter on a fast path). The container's own
@@ -517,7 +502,7 @@ public class StickyRouteFilter implements Filter {
         unavailable(resp, d.status(), d.stickyFailure());
         return;
       }
-      ex.watchResponse = d.ok() && ex.info != null && ex.info.watchesResponse;
+      ex.watchResponse = d.watchesResponse();
       HttpServletResponse out = ex.watchResponse ? new StickyResponse(resp, ex) : resp;
       HttpServletRequest in = new StickyRequest(req, out, ex);
       chain.doFilter(in, out);
