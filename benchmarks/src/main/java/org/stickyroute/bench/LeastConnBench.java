@@ -31,7 +31,8 @@ import org.stickyroute.http.RequestView;
  *
  * <ul>
  *   <li>{@code leastconn*}: stickyroute's {@code balance leastconn} ({@link BackendSnapshot#acquire} then
- *       {@link Lease#close}), HAProxy's exact order through the lock-free tree;
+ *       {@link Lease#close}), HAProxy's exact order, the choice and the take serialised by {@link
+ *       LeastConnQueue};
  *   <li>{@code scan*}: the Ribbon {@code BestAvailableRule} pattern reduced to its best case, a linear scan
  *       for the minimum of one compact {@link AtomicIntegerArray} then {@code incrementAndGet}/{@code
  *       decrementAndGet} (no weights, no FIFO);
