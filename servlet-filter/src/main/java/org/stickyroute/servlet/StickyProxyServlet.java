@@ -208,7 +208,7 @@ public class StickyProxyServlet extends ProxyServlet {
         log("stickyroute proxy: no decision on " + request.getRequestURI() + ": is StickyRouteFilter mapped in front?");
         response.sendError(502);
       } else {
-        StickyRouteFilter.unavailable(response, d.status() == 0 ? 503 : d.status(), d.stickyFailure());
+        UnavailablePage.send(response, d.status() == 0 ? 503 : d.status(), d.stickyFailure());
       }
     } catch (IOException e) {
       log("stickyroute proxy: cannot answer", e);
@@ -333,7 +333,7 @@ public class StickyProxyServlet extends ProxyServlet {
       Router r = router();
       boolean sticky = r != null && r.failSticky(d);
       try {
-        StickyRouteFilter.unavailable(proxyResponse, sticky ? d.status() : 503, sticky);
+        UnavailablePage.send(proxyResponse, sticky ? d.status() : 503, sticky);
       } catch (IOException e) {
         log("stickyroute proxy: cannot answer 503", e);
       }
