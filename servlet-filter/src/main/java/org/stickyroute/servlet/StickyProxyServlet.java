@@ -77,8 +77,6 @@ import org.stickyroute.config.Balance;
  */
 public class StickyProxyServlet extends ProxyServlet {
   private static final long serialVersionUID = 1L;
-  private static final String HAPROXY_503 =
-      "<html><body><h1>503 Service Unavailable</h1>\nNo server is available to handle this request.\n</body></html>\n";
   private static final long DEFAULT_CONNECT_TIMEOUT = 5000;
 
   private static final String RETRIES_ATTRIBUTE = "org.stickyroute.proxy.retries";

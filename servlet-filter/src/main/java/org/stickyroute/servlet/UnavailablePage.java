@@ -5,15 +5,38 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The page a request gets when no server can take it (HAProxy's 503 "no server" page, or the configured status
- * of a strict sticky failure), from the filter and from the proxy servlet alike. Nothing from the request is
- * echoed.
+ * The one page the filter and the proxy answer when a request cannot be routed: HAProxy's "503 Service
+ * Unavailable / No server is available to handle this request", the same text for another configured status,
+ * or, for a strict sticky failure, a page saying that the session's own server is unavailable. Nothing from
+ * the request is echoed.
  */
 final class UnavailablePage {
+  private static final String NO_SERVER_TAIL =
+      "</h1>\nNo server is available to handle this request.\n</body></html>\n";
+  private static final String STICKY_TAIL =
+      "</h1>\nThe server this session is bound to is unavailable (sticky-failure strict): "
+          + "the request was not sent to another server.\n</body></html>\n";
+
   private UnavailablePage() {}
 
-  private static final String UNAVAILABLE_BODY =
-      "<html><body><h1>503 Service Unavailable</h1>\nNo server is available to handle this request.\n</body></html>\n";
+  /** Sends the page with {@code status}, unless the response is already committed. */
+  static void send(HttpServletResponse resp, int status, boolean stickyFailure) throws IOException {
+    if (resp.isCommitted()) {
+      return;
+    }
+    resp.resetBuffer();
+    resp.setStatus(status);
+    resp.setHeader("cache-control", "no-cache");
+    resp.setContentType("text/html");
+    byte[] bytes = body(status, stickyFailure).getBytes(StandardCharsets.ISO_8859_1);
+    resp.setContentLength(bytes.length);
+    resp.getOutputStream().write(bytes);
+  }
+
+  /** The page's text. */
+  static String body(int status, boolean stickyFailure) {
+    return "<html><body><h1>" + status + reason(status) + (stickyFailure ? STICKY_TAIL : NO_SERVER_TAIL);
+  }
 
   /** " Reason-Phrase" of the statuses a strict failure is likely configured with, else "". */
   static String reason(int status) {
@@ -31,29 +54,5 @@ final class UnavailablePage {
       case 504 -> " Gateway Timeout";
       default -> "";
     };
-  }
-
-  private static final String STICKY_BODY_TAIL =
-      "</h1>\nThe server this session is bound to is unavailable (sticky-failure strict): "
-          + "the request was not sent to another server.\n</body></html>\n";
-
-  /**
-   * Answers {@code status} with HAProxy's "no server" page, or, for a strict sticky failure, a page that
-   * says the session's own server is unavailable. Nothing from the request is echoed.
-   */
-  static void send(HttpServletResponse resp, int status, boolean stickyFailure) throws IOException {
-    if (resp.isCommitted()) {
-      return;
-    }
-    resp.resetBuffer();
-    resp.setStatus(status);
-    resp.setHeader("cache-control", "no-cache");
-    resp.setContentType("text/html");
-    String body = stickyFailure ? "<html><body><h1>" + status + reason(status) + STICKY_BODY_TAIL
-        : status == 503 ? UNAVAILABLE_BODY
-        : "<html><body><h1>" + status + reason(status) + "</h1>\nNo server is available to handle this request.\n</body></html>\n";
-    byte[] bytes = body.getBytes(StandardCharsets.ISO_8859_1);
-    resp.setContentLength(bytes.length);
-    resp.getOutputStream().write(bytes);
   }
 }
