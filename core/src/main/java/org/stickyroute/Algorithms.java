@@ -29,10 +29,8 @@ final class Algorithms {
    * The picker of {@code config}'s algorithm over {@code group}.
    *
    * @param previous the picker of the snapshot being replaced (a picker may inherit its state), or {@code null}
-   * @param rebuild asks the control plane to publish a fresh snapshot (a picker whose state runs out of room
-   *     calls it once, on the request path)
    */
-  static Picker picker(BackendConfig config, ServerGroup group, Picker previous, Runnable rebuild) {
+  static Picker picker(BackendConfig config, ServerGroup group, Picker previous) {
     Balance balance = config.balance();
     return switch (balance.kind()) {
       case ROUNDROBIN -> RoundRobinPicker.roundRobin(group);
