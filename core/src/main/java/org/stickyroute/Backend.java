@@ -2,7 +2,6 @@ package org.stickyroute;
 
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
-import org.stickyroute.balance.LeastConnTree;
+import org.stickyroute.balance.Picker;
+import org.stickyroute.balance.Weights;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.ServerConfig;
 import org.stickyroute.persist.CookiePersistence;
@@ -27,15 +27,17 @@ import org.stickyroute.persist.CookiePersistence;
  * servers, their live state, and the current {@link BackendSnapshot}.
  *
  * <p>Control plane: the state-changing methods ({@link #setHealth}, {@link #setAdmin}, {@link #setWeight},
- * {@link #update}, {@link #reconfigure}) are serialised by a lock, build a new snapshot (tables and leastconn
- * tree included) off the request path and publish it with one volatile write; a leastconn tree is then bound
- * to the live counters and re-synchronised from them, so no take or release racing with the rebuild is lost.
+ * {@link #update}, {@link #reconfigure}) are serialised by a lock, build a new snapshot (with its algorithm's
+ * picker) off the request path and publish it with one volatile write; a picker that tracks connections
+ * (leastconn) is then bound to the live counters and re-synchronised from them, so no take or release racing
+ * with the rebuild is lost.
  * Data plane: {@link #snapshot()} is one volatile read; requests never take the lock.
  *
  * <p>Live state follows HAProxy: a server that comes back (DOWN to UP, or out of maintenance) with {@code
  * slowstart} ramps its effective weight up over that time; the ramp republishes snapshots from the control
  * scheduler every {@code max(1 s, slowstart / 20)}, never on the request path. Every change of a server's
- * {@link ServerStatusWord} is reported to the {@link ServerTransitionListener}s. {@link #stats()} gives the stats page.
+ * {@link ServerStatusWord} is reported to the {@link ServerTransitionListener}s. {@link #stats()} gives the
+ * stats page.
  *
  * <p>Time comes from an {@link InstantSource} (milliseconds; wall clock by default), scheduling from a
  * {@link ScheduledExecutorService} (by default one shared daemon thread named {@code stickyroute-control}).
@@ -58,15 +60,6 @@ public final class Backend {
     }
   }
 
-  /** Control-plane facts about one server that are not part of a snapshot. */
-  private static final class Runtime {
-    volatile CheckResult lastCheck;
-    volatile int checkHealth = -1;
-    volatile long lastChangeMillis;
-    final AtomicLong checkFailures = new AtomicLong();
-    final AtomicLong downTransitions = new AtomicLong();
-  }
-
   private final String name;
   private final InstantSource clock;
   private final ScheduledExecutorService control;
@@ -76,11 +69,13 @@ public final class Backend {
   private final Object dispatchLock = new Object();
   private final List<ServerTransitionListener> listeners = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<ServerTransition> pending = new ConcurrentLinkedQueue<>();
-  private final Map<String, Runtime> runtime = new ConcurrentHashMap<>();
-  private final Runnable compactionHook;
+  private final Map<String, ServerHistory> history = new ConcurrentHashMap<>();
   private volatile BackendConfig config;
-  private CookiePersistence persistence; // compiled from config; guarded by controlLock after construction
+  // Compiled from config; guarded by controlLock after construction:
+  private CookiePersistence persistence;
   private ServerCounters[] counters;
+  private Map<String, Integer> indexByName;
+  private LiveLoad live;
   private int[] startupCumulative;
   private ScheduledFuture<?> rampTick;
   private volatile BackendSnapshot snapshot;
@@ -97,7 +92,7 @@ public final class Backend {
    * A backend with its own clock and control scheduler (tests, or to own the threads).
    *
    * @param config the configuration
-   * @param control runs the slow-start ramps and leastconn maintenance; the backend never shuts it down
+   * @param control runs the slow-start ramps; the backend never shuts it down
    * @param clock the time for ramps, transitions and stats (epoch milliseconds)
    */
   public Backend(BackendConfig config, ScheduledExecutorService control, InstantSource clock) {
@@ -107,25 +102,40 @@ public final class Backend {
     this.name = config.name();
     this.persistence = CookiePersistence.of(config);
     this.totals = new Totals(config.hashBalanceFactor() != 0);
-    this.compactionHook = () -> this.control.execute(this::republish);
     List<ServerConfig> servers = config.servers();
-    this.counters = new ServerCounters[servers.size()];
-    ServerRuntimeState[] status = new ServerRuntimeState[servers.size()];
+    ServerCounters[] c = new ServerCounters[servers.size()];
+    ServerRuntimeState[] states = new ServerRuntimeState[servers.size()];
     long now = clock.millis();
-    for (int i = 0; i < status.length; i++) {
-      counters[i] = new ServerCounters(totals);
+    for (int i = 0; i < states.length; i++) {
+      c[i] = new ServerCounters(totals);
       ServerConfig s = servers.get(i);
-      status[i] = new ServerRuntimeState(
-          s.disabled() ? AdminState.MAINT : AdminState.READY, Health.UP, s.weight(), ServerRuntimeState.NOT_STARTING);
-      Runtime r = new Runtime();
-      r.lastChangeMillis = now;
-      runtime.put(s.name(), r);
+      states[i] = initialState(s);
+      history.put(s.name(), new ServerHistory(now));
     }
-    BackendSnapshot first = new BackendSnapshot(
-        config, status, counters, totals, null, versions.incrementAndGet(), now, null, compactionHook, persistence);
+    useServers(config, c);
+    BackendSnapshot first = new BackendSnapshot(config, indexByName, states, counters, live, null,
+        versions.incrementAndGet(), now, null, persistence);
     // HAProxy computes the bounded-load "cumulative weight" once, at start-up, and keeps it (2.6 quirk).
     this.startupCumulative = first.cumulativeWeights();
     publish(first);
+  }
+
+  /** A configured server's state before any change: in maintenance if {@code disabled}, else up. */
+  private static ServerRuntimeState initialState(ServerConfig s) {
+    return new ServerRuntimeState(s.disabled() ? AdminState.MAINT : AdminState.READY, Health.UP, s.weight(),
+        ServerRuntimeState.NOT_STARTING);
+  }
+
+  /** Switches to the server list of {@code cfg} with these live counters. Caller holds the control lock. */
+  private void useServers(BackendConfig cfg, ServerCounters[] c) {
+    Map<String, Integer> byName = new HashMap<>();
+    List<ServerConfig> servers = cfg.servers();
+    for (int i = 0; i < servers.size(); i++) {
+      byName.putIfAbsent(servers.get(i).name(), i);
+    }
+    this.counters = c;
+    this.indexByName = Map.copyOf(byName);
+    this.live = new LiveLoad(c, totals);
   }
 
   /** The backend's name. */
@@ -219,7 +229,7 @@ public final class Backend {
         before[i] = current.state(i);
       }
       ServerRuntimeState[] next = change.apply(before.clone());
-      built = rebuild(config, before, next, counters, cause, detail);
+      built = rebuild(config, before, next, cause, detail);
     }
     dispatch();
     return built;
@@ -239,10 +249,7 @@ public final class Backend {
     BackendSnapshot built;
     synchronized (controlLock) {
       BackendSnapshot current = snapshot;
-      Map<String, Integer> old = new HashMap<>();
-      for (int i = 0; i < current.serverCount(); i++) {
-        old.put(current.server(i).name(), i);
-      }
+      Map<String, Integer> old = new HashMap<>(indexByName);
       List<ServerConfig> servers = next.servers();
       ServerCounters[] c = new ServerCounters[servers.size()];
       ServerRuntimeState[] before = new ServerRuntimeState[servers.size()];
@@ -260,22 +267,19 @@ public final class Backend {
         } else {
           c[i] = new ServerCounters(totals);
           before[i] = null;
-          after[i] = new ServerRuntimeState(s.disabled() ? AdminState.MAINT : AdminState.READY, Health.UP,
-              s.weight(), ServerRuntimeState.NOT_STARTING);
-          Runtime r = new Runtime();
-          r.lastChangeMillis = now;
-          runtime.put(s.name(), r);
+          after[i] = initialState(s);
+          history.put(s.name(), new ServerHistory(now));
         }
       }
       for (Map.Entry<String, Integer> gone : old.entrySet()) {
-        counters[gone.getValue()].bind(null);
-        runtime.remove(gone.getKey());
+        counters[gone.getValue()].bind(null, 0);
+        history.remove(gone.getKey());
       }
       this.config = next;
       this.persistence = compiled;
-      this.counters = c;
+      useServers(next, c);
       this.startupCumulative = null;
-      built = rebuild(next, before, after, c, ServerTransition.Cause.CONFIG, "new configuration");
+      built = rebuild(next, before, after, ServerTransition.Cause.CONFIG, "new configuration");
       this.startupCumulative = built.cumulativeWeights();
     }
     dispatch();
@@ -283,8 +287,8 @@ public final class Backend {
   }
 
   /**
-   * Publishes a fresh snapshot of the same state: the leastconn tree is rebuilt with its FIFO sequence
-   * numbers renumbered (the tree asks for this when they run high). Control plane.
+   * Publishes a fresh snapshot of the same state (and a fresh picker, which carries the algorithm's state
+   * over as on any change: leastconn keeps its order). Control plane.
    */
   public BackendSnapshot republish() {
     return update(UnaryOperator.identity(), ServerTransition.Cause.OPERATOR, "republished");
@@ -316,14 +320,9 @@ public final class Backend {
    * checker calls {@link #setHealth(String, Health, ServerTransition.Cause, String)} on a transition.
    */
   public void recordCheck(String server, CheckResult result, int health) {
-    Runtime r = runtime.get(server);
-    if (r == null) {
-      return; // removed by a reconfiguration meanwhile
-    }
-    r.lastCheck = result;
-    r.checkHealth = health;
-    if (!result.success()) {
-      r.checkFailures.incrementAndGet();
+    ServerHistory h = history.get(server);
+    if (h != null) { // else removed by a reconfiguration meanwhile
+      h.check(result, health);
     }
   }
 
@@ -332,7 +331,6 @@ public final class Backend {
       BackendConfig cfg,
       ServerRuntimeState[] before,
       ServerRuntimeState[] after,
-      ServerCounters[] c,
       ServerTransition.Cause cause,
       String detail) {
     long now = clock.millis();
@@ -348,16 +346,16 @@ public final class Backend {
         a = a.withStartingSince(ServerRuntimeState.NOT_STARTING);
       } else if (stoppedBefore && sc.slowstartMillis() > 0) {
         a = a.withStartingSince(now); // HAProxy: back up with slowstart -> SRV_ST_STARTING, last_change = now
-      } else if (a.starting() && BackendSnapshot.rampElapsedSeconds(sc, a, now) < 0) {
+      } else if (a.starting() && ServerGroups.rampElapsedSeconds(sc, a, now) < 0) {
         a = a.withStartingSince(ServerRuntimeState.NOT_STARTING);
         rampEnded[i] = true;
       }
       after[i] = a;
     }
     BackendSnapshot current = snapshot;
-    LeastConnTree previousTree = current == null ? null : current.leastConnTree();
-    BackendSnapshot built = new BackendSnapshot(cfg, after, c, totals, startupCumulative,
-        versions.incrementAndGet(), now, previousTree, compactionHook, persistence);
+    Picker previous = current == null ? null : current.picker();
+    BackendSnapshot built = new BackendSnapshot(cfg, indexByName, after, counters, live, startupCumulative,
+        versions.incrementAndGet(), now, previous, persistence);
     publish(built);
     Instant at = Instant.ofEpochMilli(now);
     for (int i = 0; i < after.length; i++) {
@@ -368,12 +366,9 @@ public final class Backend {
       ServerStatusWord to = after[i].statusWord();
       if (from != to) {
         String server = servers.get(i).name();
-        Runtime r = runtime.get(server);
-        if (r != null) {
-          r.lastChangeMillis = now;
-          if (to == ServerStatusWord.DOWN && from != ServerStatusWord.MAINT) {
-            r.downTransitions.incrementAndGet();
-          }
+        ServerHistory h = history.get(server);
+        if (h != null) {
+          h.transition(from, to, now);
         }
         ServerTransition.Cause why = rampEnded[i] ? ServerTransition.Cause.SLOWSTART : cause;
         pending.add(new ServerTransition(name, server, from, to, why,
@@ -384,27 +379,21 @@ public final class Backend {
     return built;
   }
 
-  /** Publishes, then binds the live counters to the new leastconn tree and re-synchronises it. */
+  /**
+   * Publishes, then binds the live counters to the new picker if it tracks connections (or to none) and
+   * re-synchronises it: a take or release that reached the previous picker happened before its binding was
+   * replaced, so the resync reads its count.
+   */
   private void publish(BackendSnapshot built) {
     snapshot = built;
-    LeastConnTree tree = built.leastConnTree();
+    Picker picker = built.picker();
+    boolean tracks = picker.tracksConnections();
     ServerCounters[] c = counters;
-    boolean[] bound = new boolean[built.serverCount()];
-    if (tree != null) {
-      for (int leaf = 0; leaf < tree.size(); leaf++) {
-        tree.counters(leaf).bind(tree.slot(leaf));
-      }
-      for (int leaf = 0; leaf < tree.size(); leaf++) {
-        bound[tree.serverOf(leaf)] = true;
-      }
-    }
     for (int i = 0; i < c.length; i++) {
-      if (!bound[i]) {
-        c[i].bind(null);
-      }
+      c[i].bind(tracks ? picker : null, i);
     }
-    if (tree != null) {
-      tree.resync();
+    if (tracks) {
+      picker.resync();
     }
   }
 
@@ -412,7 +401,7 @@ public final class Backend {
     long delay = Long.MAX_VALUE;
     for (int i = 0; i < built.serverCount(); i++) {
       if (built.state(i).starting()) {
-        long ss = BackendSnapshot.slowstartSeconds(built.server(i));
+        long ss = Weights.slowstartSeconds(built.server(i).slowstartMillis());
         delay = Math.min(delay, Math.max(1000, ss * 50));
       }
     }
@@ -452,30 +441,7 @@ public final class Backend {
 
   /** The stats page of this backend now (allocates; control plane or monitoring, not per request). */
   public BackendStats stats() {
-    BackendSnapshot s = snapshot;
-    List<ServerStatsRow> list = new ArrayList<>(s.serverCount());
-    int usable = 0;
-    for (int i = 0; i < s.serverCount(); i++) {
-      ServerConfig sc = s.server(i);
-      ServerRuntimeState st = s.state(i);
-      ServerCounters c = s.counters(i);
-      Runtime r = runtime.get(sc.name());
-      int ew = s.effectiveWeight(i);
-      int throttle = 100;
-      if (st.starting() && st.weight() > 0 && !BackendSnapshot.isMapFamily(s.config())) {
-        // HAProxy's server_throttle_rate: (100 * eweight + wdiv - 1) / (wdiv * uweight)
-        int wdiv = BackendConfig.HAPROXY_POINTS_PER_WEIGHT;
-        throttle = Math.min(100, (100 * ew + wdiv - 1) / (wdiv * st.weight()));
-      }
-      usable += s.usable(i) ? 1 : 0;
-      list.add(new ServerStatsRow(sc.name(), st.statusWord(), sc.backup(), st.weight(), ew, throttle, s.usable(i),
-          c.served(), c.maxServed(), c.totalSelections(), s.effectiveMaxconn(i), sc.check(),
-          r == null ? -1 : r.checkHealth, r == null ? null : r.lastCheck,
-          r == null ? 0 : r.checkFailures.get(), r == null ? 0 : r.downTransitions.get(),
-          Instant.ofEpochMilli(r == null ? s.builtAtMillis() : r.lastChangeMillis)));
-    }
-    return new BackendStats(name, s.config().balance().toString(), s.version(), s.totalServed(),
-        s.usingBackups() ? s.totalUsed() : usable, s.usingBackups(), list, clock.instant());
+    return BackendStats.of(name, snapshot, history, Algorithms.staticWeights(snapshot.config()), clock.instant());
   }
 
   /** The default control scheduler: one lazily started daemon thread shared by every backend. */

@@ -1,7 +1,11 @@
 package org.stickyroute;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.stickyroute.balance.Weights;
+import org.stickyroute.config.ServerConfig;
 
 /**
  * A backend's block of HAProxy's stats page, at one moment. Immutable; get it from {@link Backend#stats()}.
@@ -29,5 +33,32 @@ public record BackendStats(
   /** Copies the server list. */
   public BackendStats {
     servers = List.copyOf(servers);
+  }
+
+  /**
+   * Reads the stats of a backend's snapshot and its servers' histories (by name).
+   *
+   * @param staticWeights whether the algorithm uses static weights (no slow-start throttle)
+   */
+  static BackendStats of(
+      String name, BackendSnapshot s, Map<String, ServerHistory> history, boolean staticWeights, Instant at) {
+    List<ServerStatsRow> list = new ArrayList<>(s.serverCount());
+    int usable = 0;
+    for (int i = 0; i < s.serverCount(); i++) {
+      ServerConfig sc = s.server(i);
+      ServerRuntimeState st = s.state(i);
+      ServerCounters c = s.counters(i);
+      ServerHistory h = history.get(sc.name());
+      int ew = s.effectiveWeight(i);
+      int throttle = st.starting() && st.weight() > 0 && !staticWeights ? Weights.throttlePercent(ew, st.weight()) : 100;
+      usable += s.usable(i) ? 1 : 0;
+      list.add(new ServerStatsRow(sc.name(), st.statusWord(), sc.backup(), st.weight(), ew, throttle, s.usable(i),
+          c.served(), c.maxServed(), c.totalSelections(), s.effectiveMaxconn(i), sc.check(),
+          h == null ? -1 : h.checkHealth(), h == null ? null : h.lastCheck(),
+          h == null ? 0 : h.checkFailures(), h == null ? 0 : h.downTransitions(),
+          Instant.ofEpochMilli(h == null ? s.builtAtMillis() : h.lastChangeMillis())));
+    }
+    return new BackendStats(name, s.config().balance().toString(), s.version(), s.totalServed(),
+        s.usingBackups() ? s.totalUsed() : usable, s.usingBackups(), list, at);
   }
 }

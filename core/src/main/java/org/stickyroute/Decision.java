@@ -9,8 +9,16 @@ import org.stickyroute.persist.CookieResponse;
 /**
  * The routing decision for one request, filled by {@link Router#route}: the backend, the server (with a held
  * {@link Lease}), what to forward of the {@code Cookie} headers, and — once {@link Router#respond} has seen
- * the response — the {@code Set-Cookie} to add and whether to add {@code Cache-Control: private}; or an
- * error status when no server can take the request.
+ * the response — what becomes of the server's {@code Set-Cookie} headers, the {@code Set-Cookie} to add and
+ * whether to add {@code Cache-Control: private}; or an error status when no server can take the request.
+ *
+ * <p>An adapter needs nothing else to apply cookie persistence: which cookie is the persistence cookie ({@link
+ * #cookieName()}), whether to show the response to the router at all ({@link #watchesResponse()}) and which of
+ * its headers ({@link #setsPersistenceCookie}, {@link #readsCacheHeaders()}), what the application sees of the
+ * request's cookies ({@link #forwardedCookie}, {@link #forwardedCookieValue}) and what the client gets ({@link
+ * #responseHeader}, {@link #setCookie()}, {@link #cacheControlPrivate()}). The cookie's value and attributes,
+ * {@code Secure} included, are the router's, from the configuration: no request data reaches a {@code
+ * Set-Cookie}.
  *
  * <p>A reusable holder, like {@link Lease}: keep one per worker, or create one per request. {@link #close()}
  * releases the lease exactly once; route the next request only after closing (routing a decision that still
@@ -24,6 +32,7 @@ import org.stickyroute.persist.CookieResponse;
  *   if (!d.ok()) { send d.status(); return; }
  *   forward to d.serverConfig().address() with d.forwardedCookie(i) for each Cookie header (null = drop it)
  *   router.respond(d, response);
+ *   send each server header i as d.responseHeader(i, its value) (null = drop it)
  *   if (d.setCookie() != null) response.addHeader("set-cookie", d.setCookie());
  *   if (d.cacheControlPrivate()) response.addHeader("cache-control", "private");
  * }
@@ -36,9 +45,9 @@ public final class Decision implements AutoCloseable {
   Backend backend;
   BackendSnapshot snapshot;
   CookiePersistence persistence;
-  CharSequence target;
-  int method;
+  RequestView request;
   CharSequence methodText;
+  boolean secure;
   int server = BackendSnapshot.NO_SERVER;
   boolean direct;
   int status;
@@ -57,8 +66,9 @@ public final class Decision implements AutoCloseable {
     backend = b;
     snapshot = b == null ? null : b.snapshot();
     persistence = snapshot == null ? null : snapshot.persistence();
-    target = request.target();
+    this.request = request;
     methodText = request.method();
+    secure = request.secure();
     server = BackendSnapshot.NO_SERVER;
     direct = false;
     status = 0;
@@ -135,19 +145,23 @@ public final class Decision implements AutoCloseable {
     return direct;
   }
 
-  /** HAProxy's request-cookie flag ({@code N I D V E O}, see {@link CookieMatch#flag()}). */
+  // ------------------------------------------------------------------------- cookie persistence: request
+
+  /**
+   * The name of the persistence cookie of the decision's backend ({@code cookie <name> ...}), or {@code null}
+   * when the backend has none (or no backend was chosen).
+   */
+  public String cookieName() {
+    return persistence == null ? null : persistence.name();
+  }
+
+  /**
+   * HAProxy's request-cookie flag: {@code N} no persistence cookie, {@code I} invalid (matches no server,
+   * empty, forged), {@code D} designates a stopped server, {@code V} valid, {@code E} expired (idle, or signed
+   * expiry passed), {@code O} too old ({@code maxlife}).
+   */
   public char cookieFlag() {
     return match.flag();
-  }
-
-  /** The request-side details. */
-  public CookieMatch cookieMatch() {
-    return match;
-  }
-
-  /** The response-side details (after {@link Router#respond}). */
-  public CookieResponse cookieResponse() {
-    return response;
   }
 
   /** Number of {@code Cookie} headers the request had. */
@@ -155,7 +169,10 @@ public final class Decision implements AutoCloseable {
     return match.headerCount();
   }
 
-  /** The value to forward for {@code Cookie} header {@code i}, or {@code null} to drop that header. */
+  /**
+   * The value to forward for {@code Cookie} header {@code i}: the original value, a rewritten one (a view
+   * valid until this decision is reused), or {@code null} to drop that header.
+   */
   public CharSequence forwardedCookie(int i) {
     return match.forwarded(i);
   }
@@ -163,6 +180,79 @@ public final class Decision implements AutoCloseable {
   /** Whether any {@code Cookie} header must be changed or dropped before forwarding. */
   public boolean cookiesChanged() {
     return match.cookiesChanged();
+  }
+
+  /**
+   * What the application sees of the request cookie {@code name=value}, for adapters that hand it parsed
+   * cookies rather than the {@code Cookie} headers: {@code null} for the persistence cookie under {@code
+   * insert indirect} (it is stripped), its value without the {@code id~} prefix under {@code prefix}, and
+   * {@code value} for every other cookie. Consistent with {@link #forwardedCookie}.
+   */
+  public String forwardedCookieValue(String name, String value) {
+    return persistence == null ? value : persistence.forwardedValue(name, value);
+  }
+
+  // ------------------------------------------------------------------------ cookie persistence: response
+
+  /**
+   * Whether the response must be shown to {@link Router#respond}: a server was chosen and its backend's
+   * persistence cookie is in {@code insert}, {@code rewrite} or {@code prefix} mode (a passive cookie is only
+   * read). When false, the response passes unchanged.
+   */
+  public boolean watchesResponse() {
+    return status == 0 && persistence != null && persistence.watchesResponses();
+  }
+
+  /**
+   * Whether {@link Router#respond} reads the response's cacheability headers ({@code Cache-Control}, {@code
+   * Pragma}, {@code Expires}, {@code ETag}, {@code Last-Modified}), for {@code nocache}; an adapter that shows
+   * the router only some headers must include these.
+   */
+  public boolean readsCacheHeaders() {
+    return persistence != null && persistence.readsCacheHeaders();
+  }
+
+  /**
+   * Whether a {@code Set-Cookie} value the server sent sets the persistence cookie (its first cookie's name,
+   * blanks trimmed, as HAProxy reads it): {@link Router#respond} may keep, delete or rewrite such headers, so
+   * an adapter that streams headers holds them back until then.
+   */
+  public boolean setsPersistenceCookie(CharSequence setCookie) {
+    return persistence != null && setCookie != null && persistence.setsPersistenceCookie(setCookie);
+  }
+
+  /**
+   * After {@link Router#respond}: the value to send for header {@code i} of the response it was given, whose
+   * value as the server sent it is {@code value} — {@code value} itself, a rewritten value (a view valid until
+   * this decision is reused), or {@code null} to drop the header. Only the server's {@code Set-Cookie} headers
+   * of the persistence cookie ever change.
+   */
+  public CharSequence responseHeader(int i, CharSequence value) {
+    if (!responded || i < 0 || i >= response.headerCount()) {
+      return value;
+    }
+    switch (response.action(i)) {
+      case CookieMatch.REMOVE:
+        return null;
+      case CookieMatch.REWRITE:
+        return response.rewritten(i);
+      default:
+        return value;
+    }
+  }
+
+  /** After {@link Router#respond}: whether any of the server's headers must be changed or dropped. */
+  public boolean responseHeadersChanged() {
+    return responded && response.headersChanged();
+  }
+
+  /**
+   * After {@link Router#respond}: HAProxy's response-cookie flag — {@code N} none, {@code I} inserted, {@code
+   * U} updated (date or renewal), {@code P} provided by the server and kept, {@code R} rewritten, {@code D}
+   * deleted.
+   */
+  public char responseCookieFlag() {
+    return responded ? response.flag() : 'N';
   }
 
   /**
@@ -188,7 +278,7 @@ public final class Decision implements AutoCloseable {
   public void close() {
     lease.close();
     match.release();
-    target = null;
+    request = null;
     methodText = null;
   }
 }

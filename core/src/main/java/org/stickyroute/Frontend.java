@@ -5,7 +5,7 @@ import java.util.Map;
 import org.stickyroute.config.AclConfig;
 import org.stickyroute.config.FrontendConfig;
 import org.stickyroute.config.UseBackendRule;
-import org.stickyroute.hash.ByteView;
+import org.stickyroute.hash.internal.ByteView;
 import org.stickyroute.key.RequestTarget;
 
 /**

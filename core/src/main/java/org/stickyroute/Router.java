@@ -11,6 +11,7 @@ import java.util.Map;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.FrontendConfig;
 import org.stickyroute.config.RoutingConfig;
+import org.stickyroute.config.SecureCookie;
 import org.stickyroute.config.StickyFailure;
 import org.stickyroute.persist.CookiePersistence;
 
@@ -20,10 +21,11 @@ import org.stickyroute.persist.CookiePersistence;
  * method reads immutable state and the current snapshot of each backend.
  *
  * <pre>{@code
- * Router router = Router.create(ConfigLoader.load(Path.of("haproxy.cfg")).config());
+ * Router router = Router.create(ConfigLoader.load(Path.of("haproxy.cfg")));
  * Backend projects = router.backend("sharelatex_project");
- * int s = projects.snapshot().select("/project/5f3c/compile");
- * String name = projects.snapshot().server(s).name();
+ * BackendSnapshot snap = projects.snapshot();
+ * int s = snap.select(RequestView.of("GET", "/project/5f3c/compile"));
+ * String name = s < 0 ? null : snap.server(s).name();
  * }</pre>
  *
  * <p>The whole decision, persistence included, is {@link #route(Frontend, RequestView, Decision)}: frontend
@@ -35,6 +37,7 @@ public final class Router {
   private final RoutingConfig config;
   private final List<Backend> backends;
   private final Map<String, Backend> backendsByName;
+  private final Map<String, Integer> backendIndex;
   private final List<Frontend> frontends;
   private final Map<String, Frontend> frontendsByName;
   private final Clock clock;
@@ -53,6 +56,7 @@ public final class Router {
     }
     this.backends = Collections.unmodifiableList(bs);
     this.backendsByName = Collections.unmodifiableMap(byName);
+    this.backendIndex = Map.copyOf(index);
     List<Frontend> fs = new ArrayList<>();
     Map<String, Frontend> fByName = new HashMap<>();
     for (FrontendConfig fc : config.frontends()) {
@@ -78,12 +82,8 @@ public final class Router {
   }
 
   private int indexOfBackend(Backend backend) {
-    for (int i = 0; i < backends.size(); i++) {
-      if (backends.get(i) == backend) {
-        return i;
-      }
-    }
-    return -1;
+    Integer i = backendIndex.get(backend.name());
+    return i != null && backends.get(i) == backend ? i : -1;
   }
 
   private long now() {
@@ -154,8 +154,7 @@ public final class Router {
       d.stickyFailure = true;
       return;
     }
-    CharSequence target = request.target();
-    s = snap.acquire(target, 0, target.length(), BackendSnapshot.NO_SERVER, d.lease);
+    s = snap.acquire(request, BackendSnapshot.NO_SERVER, d.lease);
     if (s < 0) {
       d.status = 503;
       d.saturated = s == BackendSnapshot.SATURATED;
@@ -177,22 +176,38 @@ public final class Router {
    * Computes the response half with the wall clock: see {@link #respond(Decision, ResponseView, long)}.
    */
   public void respond(Decision decision, ResponseView response) {
-    respond(decision, response, now());
+    respond(decision, response, now(), SecureCookie.CONFIG);
   }
 
   /**
-   * Computes what the response needs, at {@code now} (UNIX seconds): changes to the server's {@code
-   * Set-Cookie} headers ({@link Decision#cookieResponse()}), the {@code Set-Cookie} to append ({@link
+   * Computes the response half with the wall clock, the {@code Secure} attribute of an inserted cookie decided
+   * by {@code secureCookie} instead of the backend's policy ({@link SecureCookie#CONFIG} keeps the backend's:
+   * {@link org.stickyroute.config.StickyOptions#secureCookie()}). For adapters with their own setting (the
+   * servlet filter's {@code secure-cookie}); {@link SecureCookie#AUTO} reads the request's {@link
+   * RequestView#secure()}.
+   */
+  public void respond(Decision decision, ResponseView response, SecureCookie secureCookie) {
+    respond(decision, response, now(), secureCookie);
+  }
+
+  /**
+   * Computes what the response needs, at {@code now} (UNIX seconds): what becomes of the server's {@code
+   * Set-Cookie} headers ({@link Decision#responseHeader}), the {@code Set-Cookie} to append ({@link
    * Decision#setCookie()}) and {@code Cache-Control: private} ({@link Decision#cacheControlPrivate()}).
    * Nothing for a failed decision or a backend without a cookie.
    */
   public void respond(Decision d, ResponseView response, long now) {
+    respond(d, response, now, SecureCookie.CONFIG);
+  }
+
+  private void respond(Decision d, ResponseView response, long now, SecureCookie secureCookie) {
     d.responded = true;
-    if (d.persistence == null || d.status != 0) {
+    CookiePersistence p = d.persistence;
+    if (p == null || d.status != 0) {
       d.response.clear();
       return;
     }
-    d.persistence.respond(d.match, d.server, d.direct, d.methodText, response, now, d.response);
+    p.respond(d.match, d.server, d.direct, d.methodText, response, now, p.secure(secureCookie, d.secure), d.response);
   }
 
   /**
@@ -221,8 +236,7 @@ public final class Router {
     // The response cookie is computed for a server of this snapshot: use its persistence (a reconfigure may
     // have happened since the request was routed).
     d.persistence = snap.persistence();
-    CharSequence target = d.target;
-    int s = snap.acquire(target, 0, target.length(), failed, d.lease);
+    int s = snap.acquire(d.request, failed, d.lease);
     d.server = s;
     if (s < 0) {
       d.status = 503;

@@ -2,7 +2,7 @@ package org.stickyroute;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.stickyroute.balance.LeastConnTree;
+import org.stickyroute.balance.Picker;
 
 /**
  * The mutable counters of one server of one {@link Backend}: requests in flight (HAProxy's {@code served}),
@@ -13,10 +13,12 @@ import org.stickyroute.balance.LeastConnTree;
  * <p>Thread-safe and lock-free; {@link #take()} and {@link #release()} allocate nothing. The in-flight count
  * and the selection total share one atomic word (24 low bits in flight, so at most 16,777,215 requests in
  * flight per server; 40 high bits of selections, folded into a separate total every 2^39 selections), so a
- * take or a release is one atomic read-modify-write. When the backend balances with {@code leastconn},
- * the counters are bound to a leaf of the current snapshot's {@link LeastConnTree}, and every take and release
- * re-positions that leaf from the live count. The binding is re-pointed (and the new tree re-synchronised)
- * whenever a snapshot is published, so a release racing with a rebuild is never lost.
+ * take or a release is one atomic read-modify-write. When the current snapshot's algorithm tracks
+ * connections ({@link Picker#tracksConnections()}, as {@code leastconn} does), every take and release then
+ * tells it ({@link Picker#take}, {@link Picker#drop}: HAProxy's {@code server_take_conn} and {@code
+ * server_drop_conn}), and it re-positions the server from the live count. The binding is re-pointed (and the
+ * new picker re-synchronised) whenever a snapshot is published, so a release racing with a rebuild is never
+ * lost.
  */
 public final class ServerCounters {
   private static final int SERVED_BITS = 24;
@@ -28,18 +30,45 @@ public final class ServerCounters {
   private final AtomicLong folded = new AtomicLong();
   private final AtomicInteger maxServed = new AtomicInteger();
   private final Backend.Totals totals;
-  private volatile LeastConnTree.Slot slot;
+  private volatile Binding binding;
+
+  /** The picker told of this server's takes and drops, and the server's index in its snapshot. */
+  private record Binding(Picker picker, int server) {}
 
   ServerCounters(Backend.Totals totals) {
     this.totals = totals;
   }
 
   /**
-   * Counts one more request in flight and re-positions the server in the current leastconn tree.
+   * Counts one more request in flight, then tells the bound picker ({@link Picker#take}).
    *
    * @return the requests in flight on the server just after this one was counted
    */
   int take() {
+    int now = count();
+    Binding b = binding;
+    if (b != null) {
+      b.picker().take(b.server());
+    }
+    return now;
+  }
+
+  /** Counts one request less in flight, then tells the bound picker ({@link Picker#drop}). */
+  void release() {
+    uncount();
+    Binding b = binding;
+    if (b != null) {
+      b.picker().drop(b.server());
+    }
+  }
+
+  /**
+   * Counts one more request in flight without telling the picker: for a take the picker made itself ({@link
+   * Picker#pickAndTake}).
+   *
+   * @return the requests in flight on the server just after this one was counted
+   */
+  int count() {
     long w = word.addAndGet(TAKE);
     if ((w >>> SERVED_BITS) >= FOLD) {
       folded.addAndGet(FOLD);
@@ -53,28 +82,23 @@ public final class ServerCounters {
     while (now > max && !maxServed.compareAndSet(max, now)) {
       max = maxServed.get();
     }
-    LeastConnTree.Slot s = slot;
-    if (s != null) {
-      s.refresh();
-    }
     return now;
   }
 
-  /** Counts one request less in flight and re-positions the server in the current leastconn tree. */
-  void release() {
+  /** Undoes a {@link #count()} without telling the picker (the take the picker made was refused). */
+  void uncount() {
     word.decrementAndGet();
     if (totals.tracking) {
       totals.served.decrementAndGet();
     }
-    LeastConnTree.Slot s = slot;
-    if (s != null) {
-      s.refresh();
-    }
   }
 
-  /** Points the counters at their leaf in a newly published leastconn tree, or at none ({@code null}). */
-  void bind(LeastConnTree.Slot s) {
-    slot = s;
+  /**
+   * Points the counters at the picker of a newly published snapshot, where this server has index {@code
+   * server}, or at none ({@code picker == null}). Control plane.
+   */
+  void bind(Picker picker, int server) {
+    binding = picker == null ? null : new Binding(picker, server);
   }
 
   /**

@@ -12,12 +12,19 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.stickyroute.balance.LeastConnPicker;
+import org.stickyroute.balance.LeastConnQueue;
 import org.stickyroute.config.Balance;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.ServerConfig;
+import org.stickyroute.http.RequestView;
 
 /** {@code balance leastconn} against HAProxy 2.6's rules (spec section 5) and a reference model of its ebtree. */
 class LeastConnTest {
+
+  static LeastConnQueue tree(BackendSnapshot s) {
+    return SnapshotAccess.picker(s, LeastConnPicker.class).queue();
+  }
 
   static BackendConfig config(int... weights) {
     BackendConfig.Builder b = BackendConfig.builder("be").balance(Balance.leastConn());
@@ -38,7 +45,7 @@ class LeastConnTest {
     Lease lease = new Lease();
     for (int i = 0; i < 7; i++) {
       BackendSnapshot s = be.snapshot();
-      int server = s.acquire("/x", 0, 2, BackendSnapshot.NO_SERVER, lease);
+      int server = s.acquire(RequestView.of("GET", "/x"), BackendSnapshot.NO_SERVER, lease);
       seen.add(name(s, server));
       lease.close();
     }
@@ -52,25 +59,25 @@ class LeastConnTest {
     Lease a = new Lease();
     Lease b = new Lease();
     Lease c = new Lease();
-    assertEquals(0, s.acquire("/", 0, 1, -1, a));
-    assertEquals(512, s.leastConnTree().key(0)); // weight 1 (eweight 16), 1 in flight: 2 * 4096 / 16
-    assertEquals(1, s.acquire("/", 0, 1, -1, b));
-    assertEquals(256, s.leastConnTree().key(1)); // weight 2: 2 * 4096 / 32
-    assertEquals(2, s.acquire("/", 0, 1, -1, c));
+    assertEquals(0, s.acquire(RequestView.of("GET", "/"), -1, a));
+    assertEquals(512, tree(s).key(0)); // weight 1 (eweight 16), 1 in flight: 2 * 4096 / 16
+    assertEquals(1, s.acquire(RequestView.of("GET", "/"), -1, b));
+    assertEquals(256, tree(s).key(1)); // weight 2: 2 * 4096 / 32
+    assertEquals(2, s.acquire(RequestView.of("GET", "/"), -1, c));
     // all busy: s2 (256) before s1 and s3 (512)
     Lease d = new Lease();
-    assertEquals(1, s.acquire("/", 0, 1, -1, d));
-    assertEquals(384, s.leastConnTree().key(1)); // 3 * 4096 / 32
+    assertEquals(1, s.acquire(RequestView.of("GET", "/"), -1, d));
+    assertEquals(384, tree(s).key(1)); // 3 * 4096 / 32
     Lease e = new Lease();
-    assertEquals(1, s.acquire("/", 0, 1, -1, e)); // 384 < 512
-    assertEquals(512, s.leastConnTree().key(1));
+    assertEquals(1, s.acquire(RequestView.of("GET", "/"), -1, e)); // 384 < 512
+    assertEquals(512, tree(s).key(1));
     Lease f = new Lease();
     // s1, s3 and s2 all at 512: s1 was queued first, then s3, then s2
-    assertEquals(0, s.acquire("/", 0, 1, -1, f));
+    assertEquals(0, s.acquire(RequestView.of("GET", "/"), -1, f));
     for (Lease l : List.of(a, b, c, d, e, f)) {
       l.close();
     }
-    assertNull(s.leastConnTree().inconsistency());
+    assertNull(s.inconsistency());
     assertEquals(0, s.totalServed());
   }
 
@@ -78,12 +85,12 @@ class LeastConnTest {
   void avoidedServerIsUsedOnlyWhenNothingElseQualifies() {
     Backend be = new Backend(config(1, 1));
     BackendSnapshot s = be.snapshot();
-    assertEquals(1, s.select("/", 0, 1, 0, s));
+    assertEquals(1, s.select(RequestView.of("GET", "/"), 0));
     Lease a = new Lease();
-    assertEquals(1, s.acquire("/", 0, 1, 0, a)); // avoids s1 although s1 is first
+    assertEquals(1, s.acquire(RequestView.of("GET", "/"), 0, a)); // avoids s1 although s1 is first
     be.setAdmin("s2", AdminState.MAINT);
     BackendSnapshot t = be.snapshot();
-    assertEquals(0, t.select("/", 0, 1, 0, t)); // only s1 left: used despite avoid
+    assertEquals(0, t.select(RequestView.of("GET", "/"), 0)); // only s1 left: used despite avoid
     a.close();
   }
 
@@ -96,14 +103,14 @@ class LeastConnTest {
     Backend be = new Backend(cfg);
     BackendSnapshot s = be.snapshot();
     Lease[] l = {new Lease(), new Lease(), new Lease(), new Lease()};
-    assertEquals(0, s.acquire("/", 0, 1, -1, l[0]));
+    assertEquals(0, s.acquire(RequestView.of("GET", "/"), -1, l[0]));
     assertTrue(s.saturated(0));
-    assertEquals(1, s.acquire("/", 0, 1, -1, l[1]));
-    assertEquals(1, s.acquire("/", 0, 1, -1, l[2])); // s1 (key 512) is saturated: skipped
-    assertEquals(BackendSnapshot.SATURATED, s.acquire("/", 0, 1, -1, l[3]));
+    assertEquals(1, s.acquire(RequestView.of("GET", "/"), -1, l[1]));
+    assertEquals(1, s.acquire(RequestView.of("GET", "/"), -1, l[2])); // s1 (key 512) is saturated: skipped
+    assertEquals(BackendSnapshot.SATURATED, s.acquire(RequestView.of("GET", "/"), -1, l[3]));
     assertFalse(l[3].isHeld());
     l[0].close();
-    assertEquals(0, s.acquire("/", 0, 1, -1, l[3]));
+    assertEquals(0, s.acquire(RequestView.of("GET", "/"), -1, l[3]));
     for (Lease x : l) {
       x.close();
     }
@@ -121,7 +128,7 @@ class LeastConnTest {
     Lease l = new Lease();
     for (int i = 0; i < 3; i++) {
       BackendSnapshot s = be.snapshot();
-      assertEquals("b1", name(s, s.acquire("/", 0, 1, -1, l)), "first usable backup only");
+      assertEquals("b1", name(s, s.acquire(RequestView.of("GET", "/"), -1, l)), "first usable backup only");
       l.close();
     }
     Backend all = new Backend(b.allBackups(true).build());
@@ -129,7 +136,7 @@ class LeastConnTest {
     List<String> seen = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       BackendSnapshot s = all.snapshot();
-      seen.add(name(s, s.acquire("/", 0, 1, -1, l)));
+      seen.add(name(s, s.acquire(RequestView.of("GET", "/"), -1, l)));
       l.close();
     }
     assertEquals(List.of("b1", "b2", "b1", "b2"), seen);
@@ -142,8 +149,8 @@ class LeastConnTest {
     Backend be = new Backend(config(1, 1, 1));
     Lease l1 = new Lease();
     Lease l2 = new Lease();
-    assertEquals(0, be.snapshot().acquire("/", 0, 1, -1, l1));
-    assertEquals(1, be.snapshot().acquire("/", 0, 1, -1, l2));
+    assertEquals(0, be.snapshot().acquire(RequestView.of("GET", "/"), -1, l1));
+    assertEquals(1, be.snapshot().acquire(RequestView.of("GET", "/"), -1, l2));
     ServerCounters s1 = be.snapshot().counters(0);
     // publish a configuration without s1, and with s2 moved to the end
     BackendConfig next = BackendConfig.builder("be").balance(Balance.leastConn())
@@ -158,7 +165,7 @@ class LeastConnTest {
     assertEquals(0, s1.served());
     assertEquals(0, s.counters(1).served());
     assertEquals(0, s.totalServed());
-    assertNull(s.leastConnTree().inconsistency());
+    assertNull(s.inconsistency());
     assertEquals("s3", name(s, s.select("/")), "s3 was queued before s2 re-queued on release");
   }
 
@@ -167,8 +174,8 @@ class LeastConnTest {
     Backend be = new Backend(config(1, 1));
     BackendSnapshot s = be.snapshot();
     Lease l = new Lease();
-    s.acquire("/", 0, 1, -1, l);
-    assertThrows(IllegalStateException.class, () -> s.acquire("/", 0, 1, -1, l));
+    s.acquire(RequestView.of("GET", "/"), -1, l);
+    assertThrows(IllegalStateException.class, () -> s.acquire(RequestView.of("GET", "/"), -1, l));
     assertThrows(IllegalStateException.class, () -> s.acquireServer(1, l));
     assertEquals(1, s.totalServed());
     assertEquals(0, s.counters(1).served());
@@ -181,16 +188,16 @@ class LeastConnTest {
     Backend be = new Backend(config(1, 1, 1, 1));
     Lease l = new Lease();
     for (int i = 0; i < 6; i++) { // order now s3, s4, s1, s2
-      be.snapshot().acquire("/", 0, 1, -1, l);
+      be.snapshot().acquire(RequestView.of("GET", "/"), -1, l);
       l.close();
     }
-    int[] before = be.snapshot().leastConnTree().order();
+    int[] before = tree(be.snapshot()).order();
     be.republish();
     be.setWeight("s1", 1); // no change of eweight: s1 keeps its place
     assertEquals(List.of(2, 3, 0, 1), boxed(before));
-    assertEquals(boxed(before), boxed(be.snapshot().leastConnTree().order()));
+    assertEquals(boxed(before), boxed(tree(be.snapshot()).order()));
     be.setWeight("s3", 2); // HAProxy re-queues a server whose weight changed: after the others
-    assertEquals(List.of(3, 0, 1, 2), boxed(be.snapshot().leastConnTree().order()));
+    assertEquals(List.of(3, 0, 1, 2), boxed(tree(be.snapshot()).order()));
   }
 
   private static List<Integer> boxed(int[] a) {
@@ -275,7 +282,7 @@ class LeastConnTest {
         int avoid = rnd.nextInt(4) == 0 ? rnd.nextInt(n) : -1;
         int expected = m.pick(avoid);
         Lease l = new Lease();
-        int got = s.acquire("/", 0, 1, avoid, l);
+        int got = s.acquire(RequestView.of("GET", "/"), avoid, l);
         assertEquals(expected, got, ctx);
         if (got >= 0) {
           m.served[got]++;
@@ -298,7 +305,7 @@ class LeastConnTest {
         m.served[server]--;
         m.reposition(server);
       }
-      assertNull(s.leastConnTree().inconsistency(), ctx);
+      assertNull(s.inconsistency(), ctx);
     }
     for (Lease l : held) {
       l.close();

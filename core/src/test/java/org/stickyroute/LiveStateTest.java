@@ -64,7 +64,7 @@ class LiveStateTest {
     assertEquals(ServerStatusWord.UP, s.state(0).statusWord());
     assertEquals(List.of("UP->DOWN OPERATOR", "DOWN->STARTING OPERATOR", "STARTING->UP SLOWSTART"),
         seen.stream().map(t -> t.from() + "->" + t.to() + " " + t.cause()).toList());
-    assertNull(s.leastConnTree().inconsistency());
+    assertNull(s.inconsistency());
   }
 
   @Test

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.stickyroute.config.Balance;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.ServerConfig;
+import org.stickyroute.http.RequestView;
 
 /** {@code balance random(N)} (power of N distinct choices) and {@code maxconn} outside leastconn. */
 class RandomAndMaxconnTest {
@@ -73,7 +74,7 @@ class RandomAndMaxconnTest {
     Backend be = new Backend(config(Balance.random(2), new int[] {1, 1, 1}, new int[] {1, 1, 1}));
     BackendSnapshot s = be.snapshot();
     for (int i = 0; i < 300; i++) {
-      int got = s.select("/", 0, 1, 0, s);
+      int got = s.select(RequestView.of("GET", "/"), 0);
       assertTrue(got == 1 || got == 2, "avoid s1, got " + got);
     }
     Lease[] l = {new Lease(), new Lease(), new Lease()};
@@ -103,7 +104,7 @@ class RandomAndMaxconnTest {
     full.snapshot().acquireServer(0, b);
     full.snapshot().acquireServer(1, c);
     assertEquals(BackendSnapshot.SATURATED, full.snapshot().select("/"));
-    assertEquals(BackendSnapshot.SATURATED, full.snapshot().acquire("/", 0, 1, -1, new Lease()));
+    assertEquals(BackendSnapshot.SATURATED, full.snapshot().acquire(RequestView.of("GET", "/"), -1, new Lease()));
     c.close();
     assertEquals(1, full.snapshot().select("/"));
     a.close();

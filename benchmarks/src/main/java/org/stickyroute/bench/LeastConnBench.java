@@ -19,9 +19,11 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.stickyroute.Backend;
 import org.stickyroute.BackendSnapshot;
 import org.stickyroute.Lease;
+import org.stickyroute.balance.LeastConnQueue;
 import org.stickyroute.config.Balance;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.ServerConfig;
+import org.stickyroute.http.RequestView;
 
 /**
  * One request's worth of least-connections work, select + take + release, at 10 / 100 / 1,000 servers and 1 /
@@ -29,13 +31,18 @@ import org.stickyroute.config.ServerConfig;
  *
  * <ul>
  *   <li>{@code leastconn*}: stickyroute's {@code balance leastconn} ({@link BackendSnapshot#acquire} then
- *       {@link Lease#close}), HAProxy's exact order through the lock-free tree;
+ *       {@link Lease#close}), HAProxy's exact order, the choice and the take serialised by {@link
+ *       LeastConnQueue};
  *   <li>{@code scan*}: the Ribbon {@code BestAvailableRule} pattern reduced to its best case, a linear scan
  *       for the minimum of one compact {@link AtomicIntegerArray} then {@code incrementAndGet}/{@code
  *       decrementAndGet} (no weights, no FIFO);
  *   <li>{@code ribbonScan*}: the same scan over Ribbon's own layout, a list of per-server stats objects each
  *       holding an {@code AtomicInteger} (Ribbon's {@code ServerStats.activeRequestsCount}), still without
  *       the per-server {@code LoadingCache} lookup Ribbon adds;
+ *   <li>{@code queue*}: {@link LeastConnQueue} alone, HAProxy's order with the pick and the take serialised
+ *       ({@code pickAndTake}, then {@code drop}), without the lease and the live counters around it;
+ *   <li>{@code lease1}: the lease and counter protocol alone (take a lease on one server, close it), the
+ *       fixed cost any picker wired into {@link BackendSnapshot#acquire} pays on top of its own;
  *   <li>{@code p2c*}: stickyroute's {@code balance random(2)} (power of two distinct choices).
  * </ul>
  *
@@ -59,12 +66,21 @@ public class LeastConnBench {
     Backend random;
     AtomicIntegerArray active;
     java.util.List<ServerStat> stats;
+    LeastConnQueue queue;
 
     @Setup(Level.Trial)
     public void setUp() {
       leastConn = new Backend(config(Balance.leastConn(), servers));
       random = new Backend(config(Balance.random(2), servers));
       active = new AtomicIntegerArray(servers);
+      queue = new LeastConnQueue(servers);
+      int[] members = new int[servers];
+      int[] eweight = new int[servers];
+      for (int i = 0; i < servers; i++) {
+        members[i] = i;
+        eweight[i] = 16;
+      }
+      queue.update(members, eweight, new int[servers]);
       stats = new java.util.ArrayList<>();
       for (int i = 0; i < servers; i++) {
         stats.add(new ServerStat());
@@ -76,7 +92,10 @@ public class LeastConnBench {
       if (leastConn.snapshot().totalServed() != 0 || random.snapshot().totalServed() != 0) {
         throw new IllegalStateException("leaked in-flight counts");
       }
-      String bad = leastConn.snapshot().leastConnTree().inconsistency();
+      String bad = leastConn.snapshot().inconsistency();
+      if (bad == null) {
+        bad = queue.inconsistency();
+      }
       if (bad != null) {
         throw new IllegalStateException(bad);
       }
@@ -103,18 +122,18 @@ public class LeastConnBench {
     final Lease lease = new Lease();
   }
 
-  private static final String TARGET = "/project/42";
+  private static final RequestView REQUEST = RequestView.of("GET", "/project/42");
 
   private static int leastConn(Shared s, PerThread t) {
     BackendSnapshot snap = s.leastConn.snapshot();
-    int server = snap.acquire(TARGET, 0, TARGET.length(), BackendSnapshot.NO_SERVER, t.lease);
+    int server = snap.acquire(REQUEST, BackendSnapshot.NO_SERVER, t.lease);
     t.lease.close();
     return server;
   }
 
   private static int random(Shared s, PerThread t) {
     BackendSnapshot snap = s.random.snapshot();
-    int server = snap.acquire(TARGET, 0, TARGET.length(), BackendSnapshot.NO_SERVER, t.lease);
+    int server = snap.acquire(REQUEST, BackendSnapshot.NO_SERVER, t.lease);
     t.lease.close();
     return server;
   }
@@ -146,6 +165,38 @@ public class LeastConnBench {
   @Threads(2)
   public int leastconn2(Shared s, PerThread t) {
     return leastConn(s, t);
+  }
+
+  /** The lease and counter protocol alone: take a lease on server 0 and close it (no choice at all). */
+  private static int lease(Shared s, PerThread t) {
+    s.random.snapshot().acquireServer(0, t.lease);
+    t.lease.close();
+    return 0;
+  }
+
+  @Benchmark
+  @Threads(1)
+  public int lease1(Shared s, PerThread t) {
+    return lease(s, t);
+  }
+
+  private static int queue(Shared s) {
+    LeastConnQueue q = s.queue;
+    int server = q.pickAndTake(-1);
+    q.drop(server);
+    return server;
+  }
+
+  @Benchmark
+  @Threads(1)
+  public int queue1(Shared s) {
+    return queue(s);
+  }
+
+  @Benchmark
+  @Threads(2)
+  public int queue2(Shared s) {
+    return queue(s);
   }
 
   @Benchmark

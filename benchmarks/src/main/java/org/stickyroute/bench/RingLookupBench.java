@@ -14,7 +14,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.stickyroute.balance.ConsistentRing;
-import org.stickyroute.hash.Avalanche;
+import org.stickyroute.hash.internal.Avalanche;
 import org.stickyroute.hash.HashFunction;
 
 /**
@@ -59,7 +59,16 @@ public class RingLookupBench {
   @Setup
   public void setup() {
     String[] keys = Targets.keys(Targets.BENCH_SEED, Targets.BENCH_COUNT);
-    ring = BenchBackends.consistent(servers, 1, 0, POINTS).snapshot().ring();
+    // The ring of BenchBackends.consistent(servers, 1, 0, POINTS): ids 1..n, POINTS points each.
+    int[] members = new int[servers];
+    int[] ids = new int[servers];
+    int[] points = new int[servers];
+    for (int i = 0; i < servers; i++) {
+      members[i] = i;
+      ids[i] = i + 1;
+      points[i] = POINTS;
+    }
+    ring = ConsistentRing.build(members, ids, points, POINTS);
     if (ring.size() != servers * POINTS) {
       throw new IllegalStateException("ring has " + ring.size() + " points");
     }

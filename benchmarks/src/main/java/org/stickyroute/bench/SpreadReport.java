@@ -23,6 +23,7 @@ import org.stickyroute.Health;
 import org.stickyroute.Lease;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.hash.HashType;
+import org.stickyroute.http.RequestView;
 
 /**
  * Spread and stability of every algorithm measured here, over 1,000,000 seeded Overleaf-style keys ({@code
@@ -277,7 +278,7 @@ public final class SpreadReport {
     for (int k = 0; k < keys.length; k++) {
       Lease lease = inFlight[k % window];
       lease.close();
-      int srv = s.acquire(keys[k], 0, keys[k].length(), BackendSnapshot.NO_SERVER, lease);
+      int srv = s.acquire(RequestView.of("GET", keys[k]), BackendSnapshot.NO_SERVER, lease);
       a[k] = srv;
       peak[srv] = Math.max(peak[srv], s.counters(srv).served());
     }

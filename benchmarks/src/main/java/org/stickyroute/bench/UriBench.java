@@ -19,11 +19,13 @@ import org.stickyroute.BackendSnapshot;
 import org.stickyroute.Lease;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.hash.HashFunction;
+import org.stickyroute.http.RequestView;
 
 /**
  * {@code balance uri depth 2} on an Overleaf-style 59-byte request-target ({@link Targets}): key extraction
- * + sdbm (+ avalanche) + table lookup, as one {@link BackendSnapshot#select(CharSequence)} call, beside bare
- * sdbm over the already extracted 33-byte key (the floor: no scan, no lookup).
+ * + sdbm (+ avalanche) + table lookup, as one {@link BackendSnapshot#select(RequestView)} call on a request
+ * view over the raw target (what {@code Router.route} does), beside bare sdbm over the already extracted
+ * 33-byte key (the floor: no scan, no lookup).
  *
  * <p>Each call takes the next of {@link Targets#BENCH_COUNT} distinct targets, so caches and branch
  * predictors see varied keys and large rings are read at scattered places. Bounded load is measured twice:
@@ -49,6 +51,7 @@ public class UriBench {
   static final int BALANCE_FACTOR = 125;
 
   private String[] targets;
+  private RequestView[] requests;
   private String[] keys;
   private int next;
   private BackendSnapshot map;
@@ -63,6 +66,10 @@ public class UriBench {
   public void setup() {
     targets = Targets.targets(Targets.BENCH_SEED, Targets.BENCH_COUNT);
     keys = Targets.keys(Targets.BENCH_SEED, Targets.BENCH_COUNT);
+    requests = new RequestView[targets.length];
+    for (int i = 0; i < targets.length; i++) {
+      requests[i] = RequestView.of("GET", targets[i]);
+    }
     int ppw = BackendConfig.HAPROXY_POINTS_PER_WEIGHT;
     map = BenchBackends.mapBased(servers).snapshot();
     consistentW1 = BenchBackends.consistent(servers, 1, 0, ppw).snapshot();
@@ -76,13 +83,14 @@ public class UriBench {
     held = new Lease[others.length];
     for (int i = 0; i < others.length; i++) {
       held[i] = new Lease();
-      boundedBusy.acquire(others[i], 0, others[i].length(), BackendSnapshot.NO_SERVER, held[i]);
+      boundedBusy.acquire(RequestView.of("GET", others[i]), BackendSnapshot.NO_SERVER, held[i]);
     }
     if (boundedBusy.totalServed() != others.length) {
       throw new IllegalStateException("busy backend holds " + boundedBusy.totalServed());
     }
     // Every selector must agree with the plain path on the same input (guards against a mis-wired bench).
-    if (map.select(targets[0]) < 0 || consistentW1.select(targets[0]) != boundedIdle.select(targets[0])) {
+    if (map.select(requests[0]) < 0 || consistentW1.select(requests[0]) != boundedIdle.select(requests[0])
+        || map.select(requests[0]) != map.select(targets[0])) {
       throw new IllegalStateException("selectors disagree");
     }
   }
@@ -107,36 +115,36 @@ public class UriBench {
   /** {@code hash-type map-based}: key extraction + sdbm + {@code map[h mod total_weight]}. */
   @Benchmark
   public int mapBased() {
-    return map.select(targets[index()]);
+    return map.select(requests[index()]);
   }
 
   /** {@code hash-type consistent}, weight 1 (16 points per server): key + sdbm + avalanche + nearest point. */
   @Benchmark
   public int consistentW1() {
-    return consistentW1.select(targets[index()]);
+    return consistentW1.select(requests[index()]);
   }
 
   /** {@code hash-type consistent}, weight 10 (160 points per server). */
   @Benchmark
   public int consistentW10() {
-    return consistentW10.select(targets[index()]);
+    return consistentW10.select(requests[index()]);
   }
 
   /** {@code hash-type consistent}, weight 100 (1,600 points per server). */
   @Benchmark
   public int consistentW100() {
-    return consistentW100.select(targets[index()]);
+    return consistentW100.select(requests[index()]);
   }
 
   /** Consistent, weight 1, {@code hash-balance-factor 125}, nothing in flight. */
   @Benchmark
   public int boundedLoadIdle() {
-    return boundedIdle.select(targets[index()]);
+    return boundedIdle.select(requests[index()]);
   }
 
   /** Consistent, weight 1, {@code hash-balance-factor 125}, {@code 8 * servers} requests in flight. */
   @Benchmark
   public int boundedLoadBusy() {
-    return boundedBusy.select(targets[index()]);
+    return boundedBusy.select(requests[index()]);
   }
 }

@@ -1,8 +1,7 @@
 package org.stickyroute.balance;
 
 import java.util.Arrays;
-import org.stickyroute.LoadView;
-import org.stickyroute.hash.Avalanche;
+import org.stickyroute.hash.internal.Avalanche;
 
 /**
  * HAProxy's consistent-hashing ring ({@code src/lb_chash.c}) as flat primitive arrays. Immutable and

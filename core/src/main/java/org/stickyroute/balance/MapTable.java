@@ -3,7 +3,8 @@ package org.stickyroute.balance;
 /**
  * HAProxy's map-based table ({@code src/lb_map.c}): {@code total_weight} slots filled with server indices
  * by the weighted slot-filling rule, looked up with {@code hash mod total_weight}. Used by {@code hash-type
- * map-based} hashing and, with a rotating cursor, by {@link RoundRobin}. Immutable and thread-safe.
+ * map-based} hashing ({@link MapHashPicker}) and, with a rotating cursor, by {@link RoundRobinPicker}.
+ * Immutable and thread-safe.
  */
 public final class MapTable {
   private final int[] slots;
@@ -67,12 +68,13 @@ public final class MapTable {
   }
 
   /**
-   * {@code map[hash mod size]} with {@code hash} taken as unsigned, or -1 for an empty table. Allocation-free.
+   * {@code map[hash mod size]} with {@code hash} taken as unsigned, or {@link Picker#NO_SERVER} for an empty
+   * table. Allocation-free.
    */
   public int lookup(int hash) {
     int n = slots.length;
     if (n == 0) {
-      return -1;
+      return Picker.NO_SERVER;
     }
     return slots[mod(hash, reciprocal, n)];
   }

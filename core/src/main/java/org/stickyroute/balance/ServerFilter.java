@@ -1,6 +1,5 @@
 package org.stickyroute.balance;
 
-import org.stickyroute.LoadView;
 
 /**
  * Decides whether a server may take one more request during a table walk (bounded loads, {@code maxconn}).

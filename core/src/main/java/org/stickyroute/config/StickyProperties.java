@@ -24,6 +24,7 @@ import java.util.function.Function;
  * <pre>
  * backend.sharelatex_generic.sticky-failure = strict          # redispatch | persist | strict
  * backend.sharelatex_generic.strict-status = 503
+ * backend.sharelatex_generic.secure-cookie = auto              # config | auto | always | never
  * backend.sharelatex_generic.signed.secret-env = STICKY_SECRET  # or .signed.secret = literal (16+ bytes)
  * backend.sharelatex_generic.signed.lifetime = 8h               # HAProxy time syntax; bare number = seconds
  * backend.sharelatex_generic.signed.previous-secret-env = STICKY_SECRET_OLD
@@ -99,8 +100,8 @@ public final class StickyProperties {
     try {
       for (String k : s.keySet()) {
         switch (k) {
-          case "sticky-failure", "strict-status", "signed.secret", "signed.secret-env", "signed.lifetime",
-              "signed.previous-secret", "signed.previous-secret-env", "signed.previous-until" -> { }
+          case "sticky-failure", "strict-status", "secure-cookie", "signed.secret", "signed.secret-env",
+              "signed.lifetime", "signed.previous-secret", "signed.previous-secret-env", "signed.previous-until" -> { }
           default -> throw new ConfigException(at, prefix + k, "unknown stickyroute setting");
         }
       }
@@ -121,7 +122,15 @@ public final class StickyProperties {
         } catch (NumberFormatException e) {
           throw new ConfigException(at, prefix + "strict-status", "expects a status 400..599");
         }
-        o = new StickyOptions(o.failure(), st, o.signing());
+        o = new StickyOptions(o.failure(), st, o.signing(), o.secureCookie());
+      }
+      String secure = s.get("secure-cookie");
+      if (secure != null) {
+        try {
+          o = o.withSecureCookie(SecureCookie.parse(secure));
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException(at, prefix + "secure-cookie", "expects config, auto, always or never");
+        }
       }
       String secret = secret(s, "signed.secret", prefix, at, env);
       if (secret != null) {

@@ -64,16 +64,21 @@ public enum HashFunction {
 
   /** Hashes the byte view of {@code s[from, to)}. */
   public int hash(CharSequence s, int from, int to) {
-    return ByteView.hash(this, s, from, to, 0);
+    return CharHashing.hash(this, s, from, to, 0);
+  }
+
+  /**
+   * Hashes the byte view of {@code s[from, to)} followed by the first {@code partialBytes} bytes (0..3) of the
+   * byte view of the character at {@code to}: the key of a byte limit that cuts a multi-byte character (as
+   * {@code balance uri len} does).
+   */
+  public int hash(CharSequence s, int from, int to, int partialBytes) {
+    return CharHashing.hash(this, s, from, to, partialBytes);
   }
 
   /** Hashes {@code bytes[from, to)} as unsigned bytes. */
   public int hash(byte[] bytes, int from, int to) {
-    long state = initialState(this);
-    for (int i = from; i < to; i++) {
-      state = step(this, state, bytes[i] & 0xFF, i == from);
-    }
-    return finish(this, state);
+    return CharHashing.hash(this, bytes, from, to);
   }
 
   // ---- byte-at-a-time kernel shared by the slow paths (state packed in a long, see WT6) ----

@@ -1,6 +1,7 @@
 package org.stickyroute.hash;
 
 import java.util.Objects;
+import org.stickyroute.hash.internal.Avalanche;
 
 /**
  * A backend's {@code hash-type <method> [<function> [avalanche]]}: how the key hash is computed and which
@@ -13,7 +14,7 @@ import java.util.Objects;
  *
  * @param method map-based or consistent
  * @param function the key hash function
- * @param avalanche whether {@link Avalanche#fullHash} is applied to the key hash
+ * @param avalanche whether HAProxy's {@code full_hash} mix is applied to the key hash
  */
 public record HashType(Method method, HashFunction function, boolean avalanche) {
 

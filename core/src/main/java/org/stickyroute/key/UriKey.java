@@ -1,10 +1,10 @@
 package org.stickyroute.key;
 
 import org.stickyroute.config.Balance;
-import org.stickyroute.hash.Avalanche;
-import org.stickyroute.hash.ByteView;
 import org.stickyroute.hash.HashFunction;
 import org.stickyroute.hash.HashType;
+import org.stickyroute.hash.internal.Avalanche;
+import org.stickyroute.hash.internal.ByteView;
 
 /**
  * The key of {@code balance uri [len <n>] [depth <n>] [whole] [path-only]}: which bytes of the request-target
@@ -119,12 +119,12 @@ public record UriKey(int len, int depth, boolean whole, boolean pathOnly) {
         return slowHash(s, start, to, fn);
       }
     }
-    return ByteView.hash(fn, s, start, end, 0);
+    return fn.hash(s, start, end);
   }
 
   private int slowHash(CharSequence s, int start, int to, HashFunction fn) {
     long r = scan(s, start, to);
-    return ByteView.hash(fn, s, rangeStart(r), rangeEnd(r), rangePartial(r));
+    return fn.hash(s, rangeStart(r), rangeEnd(r), rangePartial(r));
   }
 
   /**
@@ -203,19 +203,6 @@ public record UriKey(int len, int depth, boolean whole, boolean pathOnly) {
   /** The configuration form, e.g. {@code uri depth 2 path-only}. */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder("uri");
-    if (len > 0) {
-      sb.append(" len ").append(len);
-    }
-    if (depth > 0) {
-      sb.append(" depth ").append(depth);
-    }
-    if (whole) {
-      sb.append(" whole");
-    }
-    if (pathOnly) {
-      sb.append(" path-only");
-    }
-    return sb.toString();
+    return new Balance.Uri(len, depth, whole, pathOnly).toString();
   }
 }

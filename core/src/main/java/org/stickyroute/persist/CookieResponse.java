@@ -1,7 +1,8 @@
 package org.stickyroute.persist;
 
 /**
- * The response half of cookie persistence for one response, filled by {@link CookiePersistence#respond}: what
+ * The response half of cookie persistence for one response, filled by {@link CookiePersistence#respond} (the
+ * work of {@code ResponseWriting}): what
  * to do with each {@code Set-Cookie} header the server sent, the {@code Set-Cookie} to append, and whether to
  * append {@code Cache-Control: private}.
  *
@@ -86,6 +87,11 @@ public final class CookieResponse {
    */
   public int action(int i) {
     return action[i];
+  }
+
+  /** Number of headers of the response this holder was filled for. */
+  public int headerCount() {
+    return headers;
   }
 
   /** The new value of header {@code i} when {@link #action(int)} is {@code REWRITE}, else {@code null}. */

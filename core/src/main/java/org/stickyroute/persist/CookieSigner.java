@@ -30,6 +30,7 @@ final class CookieSigner {
   static final int PREVIOUS = 2;
 
   private final CookieSigning signing;
+  private final long lifetimeSeconds;
   private final byte[] name;
   private final Key current;
   private final Key previous;
@@ -60,6 +61,7 @@ final class CookieSigner {
 
   CookieSigner(CookieSigning signing, String cookieName) {
     this.signing = signing;
+    this.lifetimeSeconds = signing.lifetimeSeconds();
     this.name = cookieName.getBytes(StandardCharsets.ISO_8859_1);
     byte[] secret = signing.secret();
     byte[] old = signing.previousSecret();
@@ -115,8 +117,9 @@ final class CookieSigner {
     }
   }
 
-  CookieSigning signing() {
-    return signing;
+  /** How long an issued cookie stays valid, in seconds. */
+  long lifetimeSeconds() {
+    return lifetimeSeconds;
   }
 
   /**

@@ -7,7 +7,6 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
-import org.stickyroute.LoadView;
 
 /**
  * The ring's fast paths (top-bits index, per-bucket direct owners) against a plain reference: the nearest

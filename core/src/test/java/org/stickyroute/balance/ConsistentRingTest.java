@@ -5,14 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.stickyroute.LoadView;
+import org.stickyroute.Backend;
+import org.stickyroute.BackendSnapshot;
+import org.stickyroute.SnapshotAccess;
 import org.stickyroute.hash.HashType;
 import org.stickyroute.testing.Backends;
-import org.stickyroute.Backend;
 
 class ConsistentRingTest {
   private static ConsistentRing ring(int... weights) {
-    return new Backend(Backends.uri(HashType.consistent(), weights).build()).snapshot().ring();
+    BackendSnapshot s = new Backend(Backends.uri(HashType.consistent(), weights).build()).snapshot();
+    return SnapshotAccess.picker(s, ConsistentHashPicker.class).ring();
   }
 
   /** Spec §4.2: s1's 16 node keys for ids 1..3 at weight 1, and the ring's extremes. */

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.RepetitionInfo;
 import org.stickyroute.Backend;
 import org.stickyroute.BackendSnapshot;
 import org.stickyroute.Health;
+import org.stickyroute.SnapshotAccess;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.hash.HashFunction;
 import org.stickyroute.hash.HashType;
@@ -72,8 +73,8 @@ class TablePropertiesTest {
       total += x / g;
     }
     int[] slots = new int[n];
-    for (int i = 0; i < s.mapTable().size(); i++) {
-      slots[s.mapTable().slot(i)]++;
+    for (int i = 0; i < SnapshotAccess.picker(s, MapHashPicker.class).table().size(); i++) {
+      slots[SnapshotAccess.picker(s, MapHashPicker.class).table().slot(i)]++;
     }
     for (int i = 0; i < n; i++) {
       assertEquals(w[i] / g, slots[i], "slots of s" + (i + 1));

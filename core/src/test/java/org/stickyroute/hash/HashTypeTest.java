@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.stickyroute.hash.internal.Avalanche;
 
 class HashTypeTest {
   private static HashType parse(String s) {

@@ -189,8 +189,10 @@ class HttpHealthCheckerTest {
     srv.stop();
     long probesAtStop = c.probes("a");
     await(() -> c.probes("a") >= probesAtStop + 3, "refused probes");
+    // The checker counts a probe, then updates the rise/fall counter, then publishes the transition: wait for
+    // the last of these rather than read it right after the probe count moved.
+    await(() -> be.snapshot().state(0).statusWord() == ServerStatusWord.DOWN, "DOWN after refused probes");
     assertTrue(c.counter("a").fullyDown(), c.counter("a").toString());
-    assertEquals(ServerStatusWord.DOWN, be.snapshot().state(0).statusWord());
     assertTrue(be.stats().servers().get(0).lastCheck().detail().startsWith("Layer"),
         be.stats().servers().get(0).lastCheck().toString());
     ProbeServer back = srv.restartOnSamePort();

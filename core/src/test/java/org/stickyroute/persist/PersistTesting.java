@@ -44,14 +44,12 @@ final class PersistTesting {
       r.respond(d, resp);
       List<String> sc = new ArrayList<>();
       List<String> cc = new ArrayList<>();
-      CookieResponse cr = d.cookieResponse();
       for (int i = 0; i < resp.headerCount(); i++) {
         String name = resp.headerName(i).toString();
         if (name.equalsIgnoreCase("set-cookie")) {
-          if (cr.action(i) == CookieMatch.KEEP) {
-            sc.add(resp.headerValue(i).toString());
-          } else if (cr.action(i) == CookieMatch.REWRITE) {
-            sc.add(cr.rewritten(i).toString());
+          CharSequence v = d.responseHeader(i, resp.headerValue(i));
+          if (v != null) {
+            sc.add(v.toString());
           }
         } else if (name.equalsIgnoreCase("cache-control")) {
           cc.add(resp.headerValue(i).toString());

@@ -158,7 +158,7 @@ class ForgedCookieTest {
               }
             } else if (d.ok()) {
               assertTrue(snap.usable(d.server()), "load balancing chose an unusable server: " + ctx);
-            } else if (policy == StickyFailure.STRICT && d.cookieMatch().designatedStoppedServer()) {
+            } else if (policy == StickyFailure.STRICT && d.stickyFailure()) {
               strictFailures++;
               assertNull(d.serverName(), ctx);
             } else {

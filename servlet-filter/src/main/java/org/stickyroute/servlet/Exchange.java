@@ -8,10 +8,9 @@ import java.util.Collection;
 import java.util.Enumeration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.stickyroute.Decision;
+import org.stickyroute.http.IpAddress;
 import org.stickyroute.http.RequestView;
 import org.stickyroute.http.ResponseView;
-import org.stickyroute.persist.CookieMatch;
-import org.stickyroute.persist.CookieResponse;
 
 /**
  * One request's state inside the filter: the {@link Decision}, the request as core reads it ({@link
@@ -26,6 +25,8 @@ import org.stickyroute.persist.CookieResponse;
  */
 final class Exchange implements RequestView, ResponseView {
   private static final System.Logger LOG = System.getLogger(StickyRouteFilter.class.getName());
+  /** Header names are written lower-case, as HAProxy writes them on HTTP/1. */
+  private static final String SET_COOKIE = "set-cookie";
 
   final Decision decision = new Decision();
   private final TargetView target = new TargetView();
@@ -40,11 +41,15 @@ final class Exchange implements RequestView, ResponseView {
   long generation;
 
   Engine engine;
-  Engine.BackendInfo info;
   HttpServletRequest request;
   private String method;
   private String[] cookieHeaders = new String[2];
   private int cookieCount = -1;
+  private final RequestHeaders headers = new RequestHeaders();
+  private final IpAddress client = new IpAddress();
+  private boolean clientKnown;
+  /** The body's beginning, when an algorithm read it (the request wrapper then replays it). */
+  final BodyPrefix body = new BodyPrefix();
 
   // behind a proxy (only filled when trusted proxies are configured)
   /** Trusted proxies are configured and the request carries forwarded headers: it is always wrapped. */
@@ -102,6 +107,9 @@ final class Exchange implements RequestView, ResponseView {
     method = req.getMethod();
     target.set(req.getRequestURI(), req.getQueryString());
     cookieCount = -1;
+    headers.clear();
+    clientKnown = false;
+    body.clear();
     hideForwarded = false;
     forwardedSeen = false;
     forwardedScheme = null;
@@ -112,7 +120,6 @@ final class Exchange implements RequestView, ResponseView {
     serverCookieCount = 0;
     viewCount = 0;
     listening = false;
-    info = null;
     noServerResponse = false;
     return g;
   }
@@ -131,7 +138,7 @@ final class Exchange implements RequestView, ResponseView {
    */
   @Override
   public CharSequence target() {
-    return target.query == null ? target.uri : target;
+    return target.value();
   }
 
   @Override
@@ -145,6 +152,58 @@ final class Exchange implements RequestView, ResponseView {
   @Override
   public CharSequence cookieHeader(int i) {
     return cookieHeaders[i];
+  }
+
+  /** Fields by name (the servlet API lists no fields by index): see {@link RequestHeaders}. */
+  @Override
+  public int headerCount(CharSequence name) {
+    return HeaderValues.nameIs(name, "cookie") ? cookieHeaderCount() : headers.count(request, name);
+  }
+
+  @Override
+  public CharSequence header(CharSequence name, int occurrence) {
+    if (HeaderValues.nameIs(name, "cookie")) {
+      return occurrence < cookieHeaderCount() ? cookieHeaders[occurrence] : null;
+    }
+    return headers.value(request, name, occurrence);
+  }
+
+  /**
+   * The client: the address a trusted proxy reported in {@code X-Forwarded-For} (see {@link
+   * StickyRouteFilter}), else the container's {@code getRemoteAddr()}; parsed on first use, without
+   * allocating.
+   */
+  @Override
+  public int clientAddressFamily() {
+    if (!clientKnown) {
+      clientKnown = true;
+      client.setLenient(forwardedFor != null ? forwardedFor : request.getRemoteAddr());
+    }
+    return client.family();
+  }
+
+  @Override
+  public long clientAddressHigh() {
+    clientAddressFamily();
+    return client.high();
+  }
+
+  @Override
+  public long clientAddressLow() {
+    clientAddressFamily();
+    return client.low();
+  }
+
+  /** The body's first {@link BodyPrefix#BOUND} bytes, read on first use for a form body (see there). */
+  @Override
+  public CharSequence bodyPrefix() {
+    return body.load(request);
+  }
+
+  /** Whether the original request was HTTPS: the container's {@code isSecure}, or a trusted proxy's word. */
+  @Override
+  public boolean secure() {
+    return secure;
   }
 
   private void loadCookies() {
@@ -278,7 +337,8 @@ final class Exchange implements RequestView, ResponseView {
    * Adds the persistence headers to {@code out} (the container's response), once, before it commits:
    * {@link org.stickyroute.Router#respond} over the status ({@code status}, or {@code out}'s when 0) and
    * the headers set so far, then the server's held-back cookies (kept, rewritten or removed), core's {@code
-   * Set-Cookie} (with {@code Secure} as the options say) and {@code Cache-Control: private}.
+   * Set-Cookie} ({@code Secure} as the filter's {@code secure-cookie} option and the request's scheme say) and
+   * {@code Cache-Control: private}.
    */
   void beforeCommit(HttpServletResponse out, int status) {
     if (applied) {
@@ -299,31 +359,28 @@ final class Exchange implements RequestView, ResponseView {
       viewCount = 0;
       viewStatus = status > 0 ? status : out.getStatus();
       for (int i = 0; i < serverCookieCount; i++) {
-        view(CookieResponse.SET_COOKIE, serverCookies[i]);
+        view(SET_COOKIE, serverCookies[i]);
       }
-      if (info.nocache) {
+      if (decision.readsCacheHeaders()) {
         viewAll(out, "Cache-Control");
         viewAll(out, "Pragma");
         viewAll(out, "Expires");
         viewAll(out, "ETag");
         viewAll(out, "Last-Modified");
       }
-      engine.router.respond(decision, this);
-      CookieResponse cr = decision.cookieResponse();
+      engine.router.respond(decision, this, engine.options.secureCookie());
       for (int i = 0; i < serverCookieCount; i++) {
-        int action = cr.action(i);
-        if (action == CookieMatch.KEEP) {
-          emit(out, serverCookies[i]);
-        } else if (action == CookieMatch.REWRITE) {
-          emit(out, cr.rewritten(i).toString());
+        CharSequence v = decision.responseHeader(i, serverCookies[i]);
+        if (v != null) {
+          emit(out, v.toString());
         }
       }
       String setCookie = decision.setCookie();
       if (setCookie != null) {
-        emit(out, info.secure(setCookie, wantSecure()));
+        emit(out, setCookie);
       }
       if (decision.cacheControlPrivate()) {
-        out.addHeader(CookieResponse.CACHE_CONTROL, CookieResponse.PRIVATE);
+        out.addHeader("cache-control", "private");
       }
     } finally {
       for (int i = 0; i < viewCount; i++) {
@@ -334,22 +391,9 @@ final class Exchange implements RequestView, ResponseView {
     }
   }
 
-  private boolean wantSecure() {
-    switch (engine.options.secureCookie()) {
-      case ALWAYS:
-        return true;
-      case NEVER:
-        return false;
-      case AUTO:
-        return secure;
-      default:
-        return info.configSecure;
-    }
-  }
-
   private static void emit(HttpServletResponse out, String value) {
     if (HeaderValues.safe(value)) {
-      out.addHeader(CookieResponse.SET_COOKIE, value);
+      out.addHeader(SET_COOKIE, value);
     } else {
       LOG.log(System.Logger.Level.WARNING, "dropped a Set-Cookie header with a control character");
     }
@@ -368,11 +412,12 @@ final class Exchange implements RequestView, ResponseView {
     decision.close();
     request = null;
     engine = null;
-    info = null;
     for (int i = 0; i < Math.max(cookieCount, 0); i++) {
       cookieHeaders[i] = null;
     }
     dropServerCookies();
+    headers.clear();
+    body.clear();
     target.clear();
     method = null;
     forwardedFor = null;
@@ -429,53 +474,5 @@ final class Exchange implements RequestView, ResponseView {
   /** A listener for the current use. */
   EndListener endListener() {
     return new EndListener(this, generation);
-  }
-
-  /** The raw request-target as one char sequence over {@code getRequestURI()} and the query, without copying. */
-  static final class TargetView implements CharSequence {
-    private String uri = "";
-    private String query;
-    private int uriLen;
-    private int len;
-
-    void set(String requestUri, String queryString) {
-      uri = requestUri == null ? "" : requestUri;
-      query = queryString;
-      uriLen = uri.length();
-      len = query == null ? uriLen : uriLen + 1 + query.length();
-    }
-
-    void clear() {
-      set("", null);
-    }
-
-    @Override
-    public int length() {
-      return len;
-    }
-
-    @Override
-    public char charAt(int i) {
-      if (i < uriLen) {
-        return uri.charAt(i);
-      }
-      if (i == uriLen && query != null) {
-        return '?';
-      }
-      if (query == null || i < 0 || i >= len) {
-        throw new IndexOutOfBoundsException(i);
-      }
-      return query.charAt(i - uriLen - 1);
-    }
-
-    @Override
-    public CharSequence subSequence(int start, int end) {
-      return toString().substring(start, end);
-    }
-
-    @Override
-    public String toString() {
-      return query == null ? uri : uri + '?' + query;
-    }
   }
 }

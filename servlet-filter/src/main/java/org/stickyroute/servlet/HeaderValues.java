@@ -39,36 +39,4 @@ final class HeaderValues {
     }
     return true;
   }
-
-  /**
-   * The cookie name a {@code Set-Cookie} value sets: the characters before the first {@code =} or {@code ;},
-   * spaces and tabs trimmed, compared with {@code name} (case-sensitive, as HAProxy compares cookie names).
-   */
-  static boolean setsCookie(CharSequence setCookie, String name) {
-    int n = setCookie.length();
-    int i = 0;
-    while (i < n && (setCookie.charAt(i) == ' ' || setCookie.charAt(i) == '\t')) {
-      i++;
-    }
-    int start = i;
-    while (i < n && setCookie.charAt(i) != '=' && setCookie.charAt(i) != ';') {
-      i++;
-    }
-    if (i >= n || setCookie.charAt(i) != '=') {
-      return false;
-    }
-    int end = i;
-    while (end > start && (setCookie.charAt(end - 1) == ' ' || setCookie.charAt(end - 1) == '\t')) {
-      end--;
-    }
-    if (end - start != name.length()) {
-      return false;
-    }
-    for (int k = 0; k < name.length(); k++) {
-      if (setCookie.charAt(start + k) != name.charAt(k)) {
-        return false;
-      }
-    }
-    return true;
-  }
 }

@@ -9,7 +9,6 @@ import org.stickyroute.Decision;
 import org.stickyroute.Health;
 import org.stickyroute.ServerRuntimeState;
 import org.stickyroute.config.BackendConfig;
-import org.stickyroute.config.Balance;
 
 /** HAProxy 2.6's retry and redispatch rules, as {@link StickyProxyServlet} applies them after a failed attempt. */
 final class ProxyRetries {
@@ -59,7 +58,7 @@ final class ProxyRetries {
         return true;
       }
     }
-    return !d.direct() && activeServers(snap) > 1 && bc.balance().kind() != Balance.Kind.URI;
+    return !d.direct() && activeServers(snap) > 1 && !bc.balance().isHash(); // BE_LB_KIND_HI: any hash
   }
 
   /** HAProxy's {@code srv_act}: active (non-backup) servers that are running. */

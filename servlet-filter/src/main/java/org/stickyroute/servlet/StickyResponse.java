@@ -16,13 +16,13 @@ import java.util.Map;
  * {@code flushBuffer}, {@code sendError}, {@code sendRedirect}, async {@code complete()}, and at the end of
  * the request. They are computed from the status and headers at that moment: headers set after the first
  * body byte are not seen. {@code Set-Cookie} headers that name the persistence cookie are held back until
- * then, so HAProxy's rules can delete or rewrite them. Created only for backends whose cookie is in {@code
- * insert}, {@code rewrite} or {@code prefix} mode.
+ * then, so HAProxy's rules can delete or rewrite them. Created only when the decision watches the response
+ * ({@link org.stickyroute.Decision#watchesResponse()}: a cookie in {@code insert}, {@code rewrite} or {@code
+ * prefix} mode).
  */
 final class StickyResponse extends HttpServletResponseWrapper {
   private final Exchange ex;
   private final long generation;
-  private final String cookieName;
   private ServletOutputStream out;
   private PrintWriter writer;
 
@@ -30,7 +30,6 @@ final class StickyResponse extends HttpServletResponseWrapper {
     super(response);
     this.ex = ex;
     this.generation = ex.generation;
-    this.cookieName = ex.info.cookieName;
   }
 
   Exchange exchange() {
@@ -61,7 +60,7 @@ final class StickyResponse extends HttpServletResponseWrapper {
 
   private boolean ours(String name, String value) {
     return value != null && holding() && HeaderValues.nameIs(name, "set-cookie")
-        && HeaderValues.setsCookie(value, cookieName);
+        && ex.decision.setsPersistenceCookie(value);
   }
 
   // ------------------------------------------------------------------------- server Set-Cookie headers
@@ -90,7 +89,7 @@ final class StickyResponse extends HttpServletResponseWrapper {
 
   @Override
   public void addCookie(Cookie cookie) {
-    if (holding() && cookieName.equals(cookie.getName())) {
+    if (holding() && cookie.getName().equals(ex.decision.cookieName())) {
       ex.holdServerCookie(format(cookie));
       return;
     }

@@ -12,6 +12,7 @@ import org.stickyroute.Lease;
 import org.stickyroute.config.Balance;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.ServerConfig;
+import org.stickyroute.http.RequestView;
 import org.stickyroute.testing.haproxy.RawHttpClient.Response;
 
 /**
@@ -100,13 +101,13 @@ class LeastConnDifferentialTest {
     for (int i = 0; i < HELD; i++) {
       Lease l = new Lease();
       BackendSnapshot s = be.snapshot();
-      ours.add(s.server(s.acquire("/", 0, 1, -1, l)).name());
+      ours.add(s.server(s.acquire(RequestView.of("GET", "/"), -1, l)).name());
       leases.add(l);
     }
     for (int i = 0; i < SHORT; i++) {
       try (Lease l = new Lease()) {
         BackendSnapshot s = be.snapshot();
-        ours.add(s.server(s.acquire("/", 0, 1, -1, l)).name());
+        ours.add(s.server(s.acquire(RequestView.of("GET", "/"), -1, l)).name());
       }
     }
     leases.forEach(Lease::close);

@@ -1,4 +1,4 @@
-package org.stickyroute;
+package org.stickyroute.balance;
 
 /**
  * In-flight request counts, as bounded-load hashing ({@code hash-balance-factor}) and {@code maxconn} read

@@ -1,4 +1,4 @@
-package org.stickyroute.hash;
+package org.stickyroute.hash.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

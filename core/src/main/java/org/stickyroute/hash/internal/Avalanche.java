@@ -1,4 +1,4 @@
-package org.stickyroute.hash;
+package org.stickyroute.hash.internal;
 
 /**
  * HAProxy's {@code full_hash()} ({@code include/haproxy/intops.h}): Bob Jenkins' six-shift 32-bit integer

@@ -1,0 +1,15 @@
+/**
+ * stickyroute-servlet: the servlet filter, the stats servlet and the Jetty 12 proxy over stickyroute-core.
+ *
+ * <p>The API is {@code org.stickyroute.servlet}. Jetty is optional: only {@code StickyProxyServlet} needs it.
+ */
+module org.stickyroute.servlet {
+  requires transitive org.stickyroute;
+  requires transitive jakarta.servlet;
+  requires tools.jackson.core;
+  requires static org.eclipse.jetty.ee10.proxy;
+  requires static org.eclipse.jetty.client;
+  requires static org.eclipse.jetty.http;
+
+  exports org.stickyroute.servlet;
+}
