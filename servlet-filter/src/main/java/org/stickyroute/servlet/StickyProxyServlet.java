@@ -24,15 +24,11 @@ import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.ProxyServlet;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
-import org.stickyroute.AdminState;
 import org.stickyroute.Backend;
-import org.stickyroute.BackendSnapshot;
+import org.stickyroute.ConnectRetry;
 import org.stickyroute.Decision;
-import org.stickyroute.Health;
 import org.stickyroute.Router;
-import org.stickyroute.ServerRuntimeState;
 import org.stickyroute.config.BackendConfig;
-import org.stickyroute.config.Balance;
 
 /**
  * Jetty 12's {@link ProxyServlet} (ee10) behind {@link StickyRouteFilter}: each request is forwarded to the
@@ -403,38 +399,22 @@ public class StickyProxyServlet extends ProxyServlet {
   }
 
   /**
-   * One more connection attempt, as HAProxy's {@code back_handle_st_cer}: returns false when {@code retries}
-   * are exhausted or a redispatch found no server.
+   * One more connection attempt, as HAProxy's {@code back_handle_st_cer} ({@link ConnectRetry}): returns false
+   * when {@code retries} are exhausted or a redispatch found no server.
    */
   private boolean retry(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Decision d) {
-    if (!d.ok() || d.backend() == null) {
-      return false;
-    }
-    BackendConfig bc = d.backend().config();
     Object done = clientRequest.getAttribute(RETRIES_ATTRIBUTE);
     int retry = (done instanceof Integer n ? n : 0) + 1;
     clientRequest.setAttribute(RETRIES_ATTRIBUTE, retry);
-    if (retry > bc.retries()) {
+    Router r = router();
+    if (r == null) {
+      log("stickyroute proxy: no router in the ServletContext: cannot retry");
       return false;
     }
-    int failed = d.server();
-    boolean moved = false;
-    if (redispatchNow(d, bc, retry)) {
-      Router r = router();
-      if (r == null) {
-        log("stickyroute proxy: no router in the ServletContext: cannot redispatch");
-        return false;
-      }
-      // under sticky-failure strict the user's server is retried, never swapped for another one
-      if (r.mayRedispatch(d)) {
-        int s = r.redispatch(d);
-        if (s < 0) {
-          return false;
-        }
-        moved = s != failed;
-      }
+    long pause = ConnectRetry.next(r, d, retry);
+    if (pause == ConnectRetry.GIVE_UP) {
+      return false;
     }
-    long pause = moved && activeServers(d.backend().snapshot()) > 1 ? 0 : turnAround(bc);
     Runnable send = () -> resend(clientRequest, proxyResponse);
     if (pause == 0) {
       getHttpClient().getExecutor().execute(send);
@@ -444,45 +424,9 @@ public class StickyProxyServlet extends ProxyServlet {
     return true;
   }
 
-  /** HAProxy 2.6.12's {@code stream_choose_redispatch}, for retry number {@code retry} (1-based). */
-  static boolean redispatchNow(Decision d, BackendConfig bc, int retry) {
-    if (!bc.redispatch()) {
-      return false;
-    }
-    BackendSnapshot snap = d.backend().snapshot();
-    ServerRuntimeState st = snap.state(d.server());
-    if (st.health() == Health.DOWN || st.admin() == AdminState.MAINT || st.starting()) {
-      return true; // the server is no longer running
-    }
-    int after = bc.redispatchInterval();
-    if (after > 0 && retry % after == 0) {
-      return true;
-    }
-    if (after < 0) {
-      int period = bc.retries() + 1 + after;
-      if (period > 0 && retry % period == 0) {
-        return true;
-      }
-    }
-    return !d.direct() && activeServers(snap) > 1 && bc.balance().kind() != Balance.Kind.URI;
-  }
-
-  /** HAProxy's {@code srv_act}: active (non-backup) servers that are running. */
-  static int activeServers(BackendSnapshot snap) {
-    int n = 0;
-    for (int i = 0; i < snap.serverCount(); i++) {
-      ServerRuntimeState st = snap.state(i);
-      if (!snap.server(i).backup() && st.health() == Health.UP && st.admin() != AdminState.MAINT) {
-        n++;
-      }
-    }
-    return n;
-  }
-
   /** The pause before another attempt on the same server: {@code min(timeout connect, 1 s)}. */
   static long turnAround(BackendConfig bc) {
-    long c = bc.connectTimeoutMillis();
-    return c > 0 ? Math.min(c, 1000) : 1000;
+    return ConnectRetry.turnAroundMillis(bc);
   }
 
   /** Sends the request again, to the decision's (possibly new) server. */
