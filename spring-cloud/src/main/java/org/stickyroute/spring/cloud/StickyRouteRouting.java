@@ -1,0 +1,119 @@
+package org.stickyroute.spring.cloud;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.springframework.cloud.client.ServiceInstance;
+import org.stickyroute.Backend;
+import org.stickyroute.Frontend;
+import org.stickyroute.Router;
+import org.stickyroute.config.RoutingConfig;
+
+/**
+ * One routing configuration shared by every stickyroute load balancer of an application: the {@link Router}
+ * (its frontends and backends, as an HAProxy configuration declares them), which service routes where, and,
+ * for each backend, its servers kept in step with the instances discovery lists ({@link InstanceServers}).
+ * Thread-safe; close it to stop the health checks.
+ */
+public final class StickyRouteRouting implements AutoCloseable {
+  private final Router router;
+  private final Map<String, ServiceTarget> services;
+  private final Map<Backend, DiscoveredBackend> discovered = new HashMap<>();
+  private final ExecutorService control;
+
+  private StickyRouteRouting(Router router, Map<String, ServiceTarget> services, boolean healthChecks) {
+    this.router = router;
+    this.services = Map.copyOf(services);
+    this.control = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "stickyroute-discovery");
+      t.setDaemon(true);
+      return t;
+    });
+    for (Backend b : router.backends()) {
+      discovered.put(b, new DiscoveredBackend(b, healthChecks, control));
+    }
+    services.forEach((service, target) -> check(service, target));
+  }
+
+  /**
+   * Routing for {@code config}.
+   *
+   * @param config the configuration (frontends, backends and their declared servers)
+   * @param services where each service's requests go; a service not listed routes in the backend of its own
+   *     name, if there is one
+   * @param healthChecks whether servers with {@code check} get stickyroute's own health checks, besides the
+   *     health discovery reports
+   * @throws IllegalArgumentException if a service names a backend or frontend the configuration lacks
+   */
+  public static StickyRouteRouting create(RoutingConfig config, Map<String, ServiceTarget> services, boolean healthChecks) {
+    return new StickyRouteRouting(Router.create(Objects.requireNonNull(config, "config")), services, healthChecks);
+  }
+
+  private void check(String what, ServiceTarget t) {
+    if (t.backend() != null && router.backend(t.backend()) == null) {
+      throw new IllegalArgumentException(what + ": no backend '" + t.backend() + "' in the configuration");
+    }
+    if (t.frontend() != null && router.frontend(t.frontend()) == null) {
+      throw new IllegalArgumentException(what + ": no frontend '" + t.frontend() + "' in the configuration");
+    }
+  }
+
+  /** Checks a route's target at start-up: {@link IllegalArgumentException} naming {@code route} if it is unknown. */
+  public void checkRoute(String route, ServiceTarget target) {
+    check("route " + route, target);
+  }
+
+  /** The router. */
+  public Router router() {
+    return router;
+  }
+
+  /** Where {@code serviceId} routes: its configured target, else its own backend, else {@code null}. */
+  public ServiceTarget target(String serviceId) {
+    ServiceTarget t = services.get(serviceId);
+    if (t != null) {
+      return t;
+    }
+    return serviceId != null && router.backend(serviceId) != null ? ServiceTarget.backend(serviceId) : null;
+  }
+
+  /** The backend bound to discovery for {@code backend} (one of the router's). */
+  DiscoveredBackend discovered(Backend backend) {
+    return discovered.get(backend);
+  }
+
+  /**
+   * Brings {@code backend}'s servers in step with {@code instances} now (the load balancer does it on each
+   * request; for tools and tests that route without one).
+   */
+  public void sync(String backend, List<ServiceInstance> instances) {
+    Backend b = router.backend(backend);
+    if (b == null) {
+      throw new IllegalArgumentException("no backend '" + backend + "'");
+    }
+    discovered.get(b).sync(instances);
+  }
+
+  /** The router's frontend {@code name}, or {@code null}. */
+  Frontend frontend(String name) {
+    return router.frontend(name);
+  }
+
+  /** Stops the health checks. */
+  @Override
+  public void close() {
+    for (DiscoveredBackend d : discovered.values()) {
+      d.close();
+    }
+    control.shutdownNow();
+    try {
+      control.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
