@@ -6,7 +6,6 @@ import java.util.Objects;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.DefaultRequestContext;
-import org.springframework.cloud.client.loadbalancer.EmptyResponse;
 import org.springframework.cloud.client.loadbalancer.Request;
 import org.springframework.cloud.client.loadbalancer.RequestData;
 import org.springframework.cloud.client.loadbalancer.Response;
@@ -17,8 +16,6 @@ import org.springframework.cloud.loadbalancer.core.SelectedInstanceCallback;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.stickyroute.Backend;
 import org.stickyroute.Decision;
-import org.stickyroute.Frontend;
-import org.stickyroute.Router;
 import org.stickyroute.http.RequestView;
 import reactor.core.publisher.Mono;
 
@@ -138,32 +135,10 @@ public final class StickyRouteLoadBalancer implements ReactorServiceInstanceLoad
    * @param owned whether the caller's exchange releases the response when it ends
    */
   StickyRouteResponse decide(RequestView view, ServiceTarget target, List<ServiceInstance> instances, boolean owned) {
-    Router router = routing.router();
     Decision d = new Decision();
-    Backend b;
-    if (target.frontend() != null) {
-      Frontend f = routing.frontend(target.frontend());
-      b = f == null ? null : router.backendFor(f, view.target());
-      if (b == null) {
-        if (f != null) {
-          router.route(f, view, d); // no rule matched and no default backend: the decision says 503
-        }
-        return new StickyRouteResponse(d, router, null, null, owned);
-      }
-    } else {
-      b = router.backend(target.backend());
-      if (b == null) {
-        return new StickyRouteResponse(d, router, null, null, owned);
-      }
-    }
-    DiscoveredBackend db = routing.discovered(b);
-    db.sync(instances);
-    router.route(b, view, d);
-    ServiceInstance instance = d.ok() ? db.current().instance(d.serverName()) : null;
-    if (d.ok() && instance == null) {
-      d.close(); // the server left the service between the sync and the decision: no server
-    }
-    return new StickyRouteResponse(d, router, db, instance, owned);
+    ServiceInstance instance = routing.route(target, view, instances, d);
+    Backend b = d.backend();
+    return new StickyRouteResponse(d, routing.router(), b == null ? null : routing.discovered(b), instance, owned);
   }
 
   /**
@@ -196,8 +171,4 @@ public final class StickyRouteLoadBalancer implements ReactorServiceInstanceLoad
     }
   }
 
-  /** An empty answer (no instance). */
-  static Response<ServiceInstance> none() {
-    return new EmptyResponse();
-  }
 }

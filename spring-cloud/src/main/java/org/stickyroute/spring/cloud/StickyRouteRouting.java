@@ -9,9 +9,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.springframework.cloud.client.ServiceInstance;
 import org.stickyroute.Backend;
+import org.stickyroute.Decision;
 import org.stickyroute.Frontend;
 import org.stickyroute.Router;
 import org.stickyroute.config.RoutingConfig;
+import org.stickyroute.http.RequestView;
 
 /**
  * One routing configuration shared by every stickyroute load balancer of an application: the {@link Router}
@@ -98,9 +100,49 @@ public final class StickyRouteRouting implements AutoCloseable {
     discovered.get(b).sync(instances);
   }
 
-  /** The router's frontend {@code name}, or {@code null}. */
-  Frontend frontend(String name) {
-    return router.frontend(name);
+  /**
+   * The one decision for a request among a service's instances, into a caller-owned {@link Decision} (what the
+   * load balancer does for each request; for integrations of their own): brings the target's backend in step
+   * with {@code instances}, routes the request (persistence cookie, then the algorithm) and returns the chosen
+   * instance, or {@code null} when no server can take it ({@link Decision#status()} says why; a backend the
+   * target does not resolve to leaves the decision with no backend). On success the decision holds a lease:
+   * close it when the request ends. Allocation-free when the instances did not change and the request's
+   * cookies need no change.
+   *
+   * @param target where to route (a backend section, or a frontend whose rules choose it)
+   * @param request the request
+   * @param instances the service's instances, as discovery lists them
+   * @param decision an idle decision
+   */
+  public ServiceInstance route(ServiceTarget target, RequestView request, List<ServiceInstance> instances, Decision decision) {
+    Backend b;
+    if (target.frontend() != null) {
+      Frontend f = router.frontend(target.frontend());
+      if (f == null) {
+        return null;
+      }
+      b = router.backendFor(f, request.target());
+      if (b == null) {
+        router.route(f, request, decision); // no rule matched and no default backend: the decision says 503
+        return null;
+      }
+    } else {
+      b = router.backend(target.backend());
+      if (b == null) {
+        return null;
+      }
+    }
+    DiscoveredBackend db = discovered.get(b);
+    db.sync(instances);
+    router.route(b, request, decision);
+    if (!decision.ok()) {
+      return null;
+    }
+    ServiceInstance instance = db.current().instance(decision.serverName());
+    if (instance == null) {
+      decision.close(); // the server left the service between the sync and the decision: no server
+    }
+    return instance;
   }
 
   /** Stops the health checks. */

@@ -44,6 +44,7 @@ final class TestGateway implements AutoCloseable {
     // failures the tests cause on purpose (dropped connections, dead instances) are not news
     p.put("logging.level.reactor.netty", "OFF");
     p.put("logging.level.org.springframework.boot.webflux", "OFF");
+    p.put("logging.level.org.springframework.web.HttpLogging", "OFF");
     p.put("spring.cloud.loadbalancer.cache.enabled", "false");
     p.put("spring.cloud.gateway.server.webflux.routes[0].id", service);
     p.put("spring.cloud.gateway.server.webflux.routes[0].uri", "lb://" + service);
