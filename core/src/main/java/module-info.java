@@ -16,6 +16,4 @@ module org.stickyroute {
   exports org.stickyroute.hash;
   exports org.stickyroute.health;
   exports org.stickyroute.http;
-  // The servlet adapter still reads two persistence holders; it stops when Decision answers for them.
-  exports org.stickyroute.persist to org.stickyroute.servlet;
 }

@@ -32,7 +32,7 @@ final class Algorithms {
     return switch (balance.kind()) {
       case ROUNDROBIN -> RoundRobinPicker.roundRobin(group);
       case STATIC_RR -> RoundRobinPicker.staticRoundRobin(group);
-      case LEASTCONN -> LeastConnPicker.build(group, previous, rebuild);
+      case LEASTCONN -> LeastConnPicker.build(group, previous);
       case RANDOM -> RandomPicker.build(group, balance.draws());
       case URI -> hashed(config, group, KeyExtractor.uri(UriKey.of(balance.uriOptions()), config.hashType()));
     };

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.stickyroute.balance.LeastConnPicker;
-import org.stickyroute.balance.LeastConnTree;
+import org.stickyroute.balance.LeastConnQueue;
 import org.stickyroute.config.Balance;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.ServerConfig;
@@ -22,8 +22,8 @@ import org.stickyroute.http.RequestView;
 /** {@code balance leastconn} against HAProxy 2.6's rules (spec section 5) and a reference model of its ebtree. */
 class LeastConnTest {
 
-  static LeastConnTree tree(BackendSnapshot s) {
-    return SnapshotAccess.picker(s, LeastConnPicker.class).tree();
+  static LeastConnQueue tree(BackendSnapshot s) {
+    return SnapshotAccess.picker(s, LeastConnPicker.class).queue();
   }
 
   static BackendConfig config(int... weights) {

@@ -31,13 +31,18 @@ import org.stickyroute.http.RequestView;
  *
  * <ul>
  *   <li>{@code leastconn*}: stickyroute's {@code balance leastconn} ({@link BackendSnapshot#acquire} then
- *       {@link Lease#close}), HAProxy's exact order through the lock-free tree;
+ *       {@link Lease#close}), HAProxy's exact order, the choice and the take serialised by {@link
+ *       LeastConnQueue};
  *   <li>{@code scan*}: the Ribbon {@code BestAvailableRule} pattern reduced to its best case, a linear scan
  *       for the minimum of one compact {@link AtomicIntegerArray} then {@code incrementAndGet}/{@code
  *       decrementAndGet} (no weights, no FIFO);
  *   <li>{@code ribbonScan*}: the same scan over Ribbon's own layout, a list of per-server stats objects each
  *       holding an {@code AtomicInteger} (Ribbon's {@code ServerStats.activeRequestsCount}), still without
  *       the per-server {@code LoadingCache} lookup Ribbon adds;
+ *   <li>{@code queue*}: {@link LeastConnQueue} alone, HAProxy's order with the pick and the take serialised
+ *       ({@code pickAndTake}, then {@code drop}), without the lease and the live counters around it;
+ *   <li>{@code lease1}: the lease and counter protocol alone (take a lease on one server, close it), the
+ *       fixed cost any picker wired into {@link BackendSnapshot#acquire} pays on top of its own;
  *   <li>{@code p2c*}: stickyroute's {@code balance random(2)} (power of two distinct choices).
  * </ul>
  *
@@ -160,6 +165,19 @@ public class LeastConnBench {
   @Threads(2)
   public int leastconn2(Shared s, PerThread t) {
     return leastConn(s, t);
+  }
+
+  /** The lease and counter protocol alone: take a lease on server 0 and close it (no choice at all). */
+  private static int lease(Shared s, PerThread t) {
+    s.random.snapshot().acquireServer(0, t.lease);
+    t.lease.close();
+    return 0;
+  }
+
+  @Benchmark
+  @Threads(1)
+  public int lease1(Shared s, PerThread t) {
+    return lease(s, t);
   }
 
   private static int queue(Shared s) {

@@ -1,6 +1,7 @@
 package org.stickyroute.balance;
 
 import java.util.Arrays;
+import java.util.function.IntPredicate;
 
 /**
  * HAProxy 2.6's {@code balance leastconn} ({@code src/lb_fwlc.c}) as one serialised queue: the choice of a
@@ -112,6 +113,39 @@ public final class LeastConnQueue {
         requeue(s);
       }
       return s;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * As {@link #pickAndTake(int)}, with the in-flight counts kept elsewhere (the backend's live counters): under
+   * the lock, {@code take} counts the request on the chosen server and answers whether the server had room,
+   * then the server's count is re-read from {@code live} and it is re-queued. When {@code take} refuses (the
+   * live count was higher than this queue knew: a take whose callback has not arrived yet), the server is
+   * re-queued with its live count and the choice is made again, up to {@code attempts} times, then {@link
+   * #ALL_SATURATED}. Allocation-free.
+   *
+   * @param take counts a request in flight on a server; false, having undone it, when the server was full
+   */
+  public int pickAndTake(int avoid, IntPredicate take, LoadView live, int attempts) {
+    lock.lock();
+    try {
+      for (int attempt = 1; ; attempt++) {
+        int s = inner == 0 ? scanBest(avoid) : treeBest(avoid);
+        if (s < 0) {
+          return s;
+        }
+        boolean taken = take.test(s);
+        served[s] = Math.max(0, live.served(s));
+        requeue(s);
+        if (taken) {
+          return s;
+        }
+        if (attempt >= attempts) {
+          return ALL_SATURATED;
+        }
+      }
     } finally {
       lock.unlock();
     }
@@ -354,7 +388,8 @@ public final class LeastConnQueue {
    * place (a changed {@code maxconn} only changes whether they are saturated). Atomic with respect to
    * picks. Control plane: O(servers).
    *
-   * @param members server indices of the group in use, in declaration order
+   * @param members server indices of the group in use, in declaration order (the servers that join or
+   *     change weight are queued in this order)
    * @param eweights effective weights indexed by server (members must have {@code eweight > 0})
    * @param maxconns effective {@code maxconn} indexed by server, 0 = unlimited
    */
@@ -400,6 +435,19 @@ public final class LeastConnQueue {
     try {
       served[server] = Math.max(0, count);
       requeue(server);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** {@link #setServed} for every server from {@code live}, as one step (control plane). */
+  public void resync(LoadView live) {
+    lock.lock();
+    try {
+      for (int s = 0; s < servers; s++) {
+        served[s] = Math.max(0, live.served(s));
+        requeue(s);
+      }
     } finally {
       lock.unlock();
     }

@@ -1,8 +1,10 @@
 package org.stickyroute.config;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.stickyroute.hash.HashType;
@@ -80,28 +82,56 @@ public record BackendConfig(
             "backend '" + name + "': signed cookies carry their own expiry; remove 'maxidle'/'maxlife'");
       }
     }
-    if (hashBalanceFactor != 0 && hashBalanceFactor <= 100) {
-      throw new IllegalArgumentException(
-          "'" + hashBalanceFactor + "': hash-balance-factor must be 0 or greater than 100");
+    checkHashBalanceFactor(hashBalanceFactor);
+    checkPointsPerWeight(pointsPerWeight);
+    checkRetries(retries);
+    Map<String, ServerConfig> byName = new HashMap<>();
+    Map<Integer, ServerConfig> byId = new HashMap<>();
+    for (ServerConfig s : servers) {
+      checkNewServer(name, byName, byId, s);
     }
-    if (pointsPerWeight < 1 || pointsPerWeight > 4096) {
-      throw new IllegalArgumentException("'" + pointsPerWeight + "': points per weight must be 1..4096");
+  }
+
+  // The rules, each written once: the record checks them all, the builder's setters each its own at once (so
+  // that a loaded line reports its own error, as the loader always did).
+
+  private static void checkHashBalanceFactor(int factor) {
+    if (factor != 0 && factor <= 100) {
+      throw new IllegalArgumentException("'" + factor + "': hash-balance-factor must be 0 or greater than 100");
     }
+  }
+
+  private static void checkPointsPerWeight(int points) {
+    if (points < 1 || points > 4096) {
+      throw new IllegalArgumentException("'" + points + "': points per weight must be 1..4096");
+    }
+  }
+
+  private static void checkRetries(int retries) {
     if (retries < 0) {
       throw new IllegalArgumentException("'" + retries + "': retries must be >= 0");
     }
-    Set<String> names = new HashSet<>();
-    Set<Integer> ids = new HashSet<>();
-    for (ServerConfig s : servers) {
-      if (!names.add(s.name())) {
-        throw new IllegalArgumentException(
-            s.location() + ": '" + s.name() + "': backend '" + name + "' has two servers with this name");
-      }
-      if (s.id() > 0 && !ids.add(s.id())) {
-        throw new IllegalArgumentException(
-            s.location() + ": '" + s.id() + "': server id already used in backend '" + name + "'");
-      }
+  }
+
+  /**
+   * A backend's server names are unique, and so are its explicit ids; records {@code s} in the maps (maps, not
+   * a scan of the servers so far: a backend of thousands of servers must load in linear time).
+   */
+  private static void checkNewServer(
+      String backend, Map<String, ServerConfig> byName, Map<Integer, ServerConfig> byId, ServerConfig s) {
+    ServerConfig other = byName.get(s.name());
+    if (other != null) {
+      throw new IllegalArgumentException("'" + s.name() + "': backend '" + backend
+          + "' already has a server with this name (" + other.location() + ")");
     }
+    if (s.id() > 0) {
+      ServerConfig withId = byId.get(s.id());
+      if (withId != null) {
+        throw new IllegalArgumentException("'" + s.id() + "': server id already used by '" + withId.name() + "'");
+      }
+      byId.put(s.id(), s);
+    }
+    byName.put(s.name(), s);
   }
 
   /** A builder for a backend named {@code name}, with HAProxy's defaults ({@code balance roundrobin}). */
@@ -111,7 +141,16 @@ public record BackendConfig(
 
   /** A builder pre-filled with this backend's settings. */
   public Builder toBuilder() {
-    Builder b = new Builder(name);
+    return toBuilder(name).location(location);
+  }
+
+  /**
+   * A builder pre-filled with this backend's settings and servers for a backend named {@code otherName} (how a
+   * {@code defaults} section hands its settings to the sections after it); location {@link
+   * SourceLocation#BUILDER}.
+   */
+  Builder toBuilder(String otherName) {
+    Builder b = new Builder(otherName);
     b.balance = balance;
     b.hashType = hashType;
     b.hashBalanceFactor = hashBalanceFactor;
@@ -127,8 +166,7 @@ public record BackendConfig(
     b.connectTimeout = connectTimeoutMillis;
     b.serverTimeout = serverTimeoutMillis;
     b.checkTimeout = checkTimeoutMillis;
-    b.servers.addAll(servers);
-    b.location = location;
+    b.servers(servers);
     b.sticky = sticky;
     return b;
   }
@@ -221,6 +259,8 @@ public record BackendConfig(
     private long serverTimeout;
     private long checkTimeout;
     private final List<ServerConfig> servers = new ArrayList<>();
+    private final Map<String, ServerConfig> serversByName = new HashMap<>();
+    private final Map<Integer, ServerConfig> serversById = new HashMap<>();
     private SourceLocation location = SourceLocation.BUILDER;
     private StickyOptions sticky = StickyOptions.HAPROXY;
 
@@ -242,12 +282,14 @@ public record BackendConfig(
 
     /** {@code hash-balance-factor n} (0 = off, otherwise > 100). */
     public Builder hashBalanceFactor(int factor) {
+      checkHashBalanceFactor(factor);
       this.hashBalanceFactor = factor;
       return this;
     }
 
     /** Ring points per unit of weight (16 = HAProxy-compatible). */
     public Builder pointsPerWeight(int points) {
+      checkPointsPerWeight(points);
       this.pointsPerWeight = points;
       return this;
     }
@@ -290,6 +332,7 @@ public record BackendConfig(
 
     /** {@code retries n}. */
     public Builder retries(int retries) {
+      checkRetries(retries);
       this.retries = retries;
       return this;
     }
@@ -318,16 +361,22 @@ public record BackendConfig(
       return this;
     }
 
-    /** Appends a server (declaration order matters). */
+    /**
+     * Appends a server (declaration order matters); throws {@link IllegalArgumentException} if the backend
+     * already has a server with its name or its explicit id.
+     */
     public Builder server(ServerConfig server) {
-      servers.add(Objects.requireNonNull(server, "server"));
+      checkNewServer(name, serversByName, serversById, Objects.requireNonNull(server, "server"));
+      servers.add(server);
       return this;
     }
 
-    /** Replaces all servers. */
+    /** Replaces all servers (checked as {@link #server} checks each). */
     public Builder servers(List<ServerConfig> list) {
       servers.clear();
-      servers.addAll(list);
+      serversByName.clear();
+      serversById.clear();
+      list.forEach(this::server);
       return this;
     }
 

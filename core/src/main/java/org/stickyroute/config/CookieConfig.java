@@ -1,12 +1,13 @@
 package org.stickyroute.config;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * A backend's persistence cookie: {@code cookie <name> [rewrite|insert|prefix] [indirect] [nocache]
  * [postonly] [preserve] [httponly] [secure] [domain <d>]* [maxidle <t>] [maxlife <t>] [dynamic] [attr <v>]*}.
- * Immutable.
+ * Immutable; build one with {@link #builder(String)}.
  *
  * @param name the cookie name (case-sensitive, as HAProxy compares it)
  * @param mode passive, insert, rewrite or prefix
@@ -81,7 +82,118 @@ public record CookieConfig(
 
   /** {@code cookie NAME insert indirect nocache}, the seed's setting. */
   public static CookieConfig insertIndirectNocache(String name) {
-    return new CookieConfig(
-        name, Mode.INSERT, true, true, false, false, false, false, List.of(), 0, 0, false, List.of());
+    return builder(name).mode(Mode.INSERT).indirect(true).nocache(true).build();
+  }
+
+  /**
+   * A builder for {@code cookie name} (passive, no option); the name is checked at once (an RFC 6265 token),
+   * and so is every domain and attr as it is added.
+   *
+   * @throws IllegalArgumentException naming the value, for an invalid name
+   */
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /** Builds {@link CookieConfig}s; each setter checks its value at once. Not thread-safe. */
+  public static final class Builder {
+    private final String name;
+    private Mode mode = Mode.PASSIVE;
+    private boolean indirect;
+    private boolean nocache;
+    private boolean postonly;
+    private boolean preserve;
+    private boolean httpOnly;
+    private boolean secure;
+    private final List<String> domains = new ArrayList<>();
+    private long maxIdle;
+    private long maxLife;
+    private boolean dynamic;
+    private final List<String> attrs = new ArrayList<>();
+
+    private Builder(String name) {
+      Cookies.checkToken(Objects.requireNonNull(name, "name"), "cookie name");
+      this.name = name;
+    }
+
+    /** {@code insert}, {@code rewrite} or {@code prefix} ({@link Mode#PASSIVE}: none). */
+    public Builder mode(Mode mode) {
+      this.mode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /** {@code indirect}. */
+    public Builder indirect(boolean on) {
+      this.indirect = on;
+      return this;
+    }
+
+    /** {@code nocache}. */
+    public Builder nocache(boolean on) {
+      this.nocache = on;
+      return this;
+    }
+
+    /** {@code postonly}. */
+    public Builder postonly(boolean on) {
+      this.postonly = on;
+      return this;
+    }
+
+    /** {@code preserve}. */
+    public Builder preserve(boolean on) {
+      this.preserve = on;
+      return this;
+    }
+
+    /** {@code httponly}. */
+    public Builder httpOnly(boolean on) {
+      this.httpOnly = on;
+      return this;
+    }
+
+    /** {@code secure}. */
+    public Builder secure(boolean on) {
+      this.secure = on;
+      return this;
+    }
+
+    /** Adds {@code domain d}; throws {@link IllegalArgumentException} naming it if it could alter the header. */
+    public Builder domain(String domain) {
+      Cookies.checkAttributeValue(domain, "cookie domain");
+      domains.add(domain);
+      return this;
+    }
+
+    /** Adds {@code attr a}; throws {@link IllegalArgumentException} naming it if it could alter the header. */
+    public Builder attr(String attr) {
+      Cookies.checkAttributeValue(attr, "cookie attr");
+      attrs.add(attr);
+      return this;
+    }
+
+    /** {@code maxidle}, in seconds (0 = none). */
+    public Builder maxIdleSeconds(long seconds) {
+      this.maxIdle = seconds;
+      return this;
+    }
+
+    /** {@code maxlife}, in seconds (0 = none). */
+    public Builder maxLifeSeconds(long seconds) {
+      this.maxLife = seconds;
+      return this;
+    }
+
+    /** {@code dynamic}. */
+    public Builder dynamic(boolean on) {
+      this.dynamic = on;
+      return this;
+    }
+
+    /** Builds the cookie; throws {@link IllegalArgumentException} on a combination HAProxy refuses. */
+    public CookieConfig build() {
+      return new CookieConfig(name, mode, indirect, nocache, postonly, preserve, httpOnly, secure, domains, maxIdle,
+          maxLife, dynamic, attrs);
+    }
   }
 }

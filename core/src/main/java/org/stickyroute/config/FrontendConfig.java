@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param defaultBackend {@code default_backend}, or {@code null} (a request no rule matches then gets 503)
  * @param stats the {@code stats} settings, or {@code null}
  * @param location where the section was declared
+ * @param defaultBackendLocation where {@code default_backend} was declared (perhaps in a {@code defaults}
+ *     section), named when it refers to no backend; {@code location} when unknown
  */
 public record FrontendConfig(
     String name,
@@ -23,7 +25,8 @@ public record FrontendConfig(
     List<UseBackendRule> rules,
     String defaultBackend,
     StatsConfig stats,
-    SourceLocation location) {
+    SourceLocation location,
+    SourceLocation defaultBackendLocation) {
 
   /** Validates and copies. */
   public FrontendConfig {
@@ -32,6 +35,13 @@ public record FrontendConfig(
     binds = List.copyOf(binds);
     acls = List.copyOf(acls);
     rules = List.copyOf(rules);
+    defaultBackendLocation = defaultBackendLocation == null ? location : defaultBackendLocation;
+  }
+
+  /** A frontend whose {@code default_backend} is declared in the section itself. */
+  public FrontendConfig(String name, List<String> binds, List<AclConfig> acls, List<UseBackendRule> rules,
+      String defaultBackend, StatsConfig stats, SourceLocation location) {
+    this(name, binds, acls, rules, defaultBackend, stats, location, location);
   }
 
   /** The ACL with this name, or {@code null}. */
@@ -56,6 +66,7 @@ public record FrontendConfig(
     private final List<AclConfig> acls = new ArrayList<>();
     private final List<UseBackendRule> rules = new ArrayList<>();
     private String defaultBackend;
+    private SourceLocation defaultBackendLocation;
     private StatsConfig stats;
     private SourceLocation location = SourceLocation.BUILDER;
 
@@ -83,7 +94,13 @@ public record FrontendConfig(
 
     /** {@code default_backend name}. */
     public Builder defaultBackend(String backend) {
+      return defaultBackend(backend, null);
+    }
+
+    /** {@code default_backend name}, declared at {@code at} ({@code null}: where the section is). */
+    public Builder defaultBackend(String backend, SourceLocation at) {
       this.defaultBackend = backend;
+      this.defaultBackendLocation = at;
       return this;
     }
 
@@ -101,7 +118,7 @@ public record FrontendConfig(
 
     /** Builds the immutable frontend. */
     public FrontendConfig build() {
-      return new FrontendConfig(name, binds, acls, rules, defaultBackend, stats, location);
+      return new FrontendConfig(name, binds, acls, rules, defaultBackend, stats, location, defaultBackendLocation);
     }
   }
 }

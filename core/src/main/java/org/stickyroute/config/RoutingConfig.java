@@ -37,14 +37,9 @@ public record RoutingConfig(
       for (AclConfig a : f.acls()) {
         aclNames.add(a.name());
       }
-      if (f.defaultBackend() != null && !byName.containsKey(f.defaultBackend())) {
-        throw new ConfigException(
-            f.location(), f.defaultBackend(), "default_backend names no backend of this configuration");
-      }
+      checkDefaultBackend(f, byName.keySet());
       for (UseBackendRule r : f.rules()) {
-        if (!byName.containsKey(r.backend())) {
-          throw new ConfigException(r.location(), r.backend(), "use_backend names no backend of this configuration");
-        }
+        checkRuleBackend(r, byName.keySet());
         for (List<UseBackendRule.Term> group : r.anyOf()) {
           for (UseBackendRule.Term t : group) {
             if (!aclNames.contains(t.acl())) {
@@ -53,6 +48,21 @@ public record RoutingConfig(
           }
         }
       }
+    }
+  }
+
+  /** A frontend's {@code default_backend}, if any, names one of {@code backends}. */
+  static void checkDefaultBackend(FrontendConfig f, java.util.Set<String> backends) {
+    if (f.defaultBackend() != null && !backends.contains(f.defaultBackend())) {
+      throw new ConfigException(
+          f.defaultBackendLocation(), f.defaultBackend(), "default_backend names no backend of this configuration");
+    }
+  }
+
+  /** A {@code use_backend} rule names one of {@code backends}. */
+  static void checkRuleBackend(UseBackendRule r, java.util.Set<String> backends) {
+    if (!backends.contains(r.backend())) {
+      throw new ConfigException(r.location(), r.backend(), "use_backend names no backend of this configuration");
     }
   }
 

@@ -68,32 +68,67 @@ public record ServerConfig(
     if (name.isEmpty()) {
       throw new IllegalArgumentException("server name must not be empty");
     }
+    checkCookie(cookie);
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("'" + port + "': port must be 1..65535");
+    }
+    checkWeight(weight);
+    checkId(id);
+    checkIntervals(interMillis, fastInterMillis, downInterMillis);
+    checkRise(rise);
+    checkFall(fall);
+    checkMaxconn(maxconn);
+    checkSlowstart(slowstartMillis);
+  }
+
+  // The rules, each written once: the record checks them all, the builder's setters each its own at once (so
+  // that a loaded line reports the first bad word first).
+
+  private static void checkCookie(String cookie) {
     if (cookie != null) {
       // the value is written into Set-Cookie: the builder API is held to the loader's rules
       Cookies.checkValue(cookie, "server cookie value");
     }
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("'" + port + "': port must be 1..65535");
-    }
+  }
+
+  private static void checkWeight(int weight) {
     if (weight < 0 || weight > MAX_WEIGHT) {
       throw new IllegalArgumentException("'" + weight + "': weight must be 0..256");
     }
+  }
+
+  private static void checkId(int id) {
     if (id < 0) {
       throw new IllegalArgumentException("'" + id + "': id must be > 0");
     }
-    if (interMillis <= 0 || fastInterMillis < 0 || downInterMillis < 0) {
+  }
+
+  private static void checkIntervals(long inter, long fastInter, long downInter) {
+    if (inter <= 0 || fastInter < 0 || downInter < 0) {
       throw new IllegalArgumentException("check intervals must be positive");
     }
+  }
+
+  private static void checkRise(int rise) {
     if (rise < 1 || rise > MAX_RISE_FALL) {
       throw new IllegalArgumentException("'" + rise + "': rise must be 1.." + MAX_RISE_FALL);
     }
+  }
+
+  private static void checkFall(int fall) {
     if (fall < 1 || fall > MAX_RISE_FALL) {
       throw new IllegalArgumentException("'" + fall + "': fall must be 1.." + MAX_RISE_FALL);
     }
+  }
+
+  private static void checkMaxconn(int maxconn) {
     if (maxconn < 0) {
       throw new IllegalArgumentException("'" + maxconn + "': maxconn must be >= 0");
     }
-    if (slowstartMillis < 0) {
+  }
+
+  private static void checkSlowstart(long slowstart) {
+    if (slowstart < 0) {
       throw new IllegalArgumentException("slowstart must be >= 0");
     }
   }
@@ -105,7 +140,16 @@ public record ServerConfig(
 
   /** A builder pre-filled with this server's settings. */
   public Builder toBuilder() {
-    Builder b = new Builder(name, host, port);
+    return toBuilder(name, host, port).location(location);
+  }
+
+  /**
+   * A builder pre-filled with this server's settings for a server with another name or address (how {@code
+   * default-server} settings reach each {@code server} line, or how a tool moves a server); location {@link
+   * SourceLocation#BUILDER}.
+   */
+  public Builder toBuilder(String otherName, String otherHost, int otherPort) {
+    Builder b = new Builder(otherName, otherHost, otherPort);
     b.weight = weight;
     b.id = id;
     b.cookie = cookie;
@@ -119,7 +163,6 @@ public record ServerConfig(
     b.disabled = disabled;
     b.maxconn = maxconn;
     b.slowstart = slowstartMillis;
-    b.location = location;
     return b;
   }
 
@@ -137,7 +180,10 @@ public record ServerConfig(
     return IpLiteral.parse(host);
   }
 
-  /** Builds {@link ServerConfig}s; not thread-safe. */
+  /**
+   * Builds {@link ServerConfig}s; each setter checks its value at once (throwing {@link
+   * IllegalArgumentException} naming it), {@link #build()} the name and address. Not thread-safe.
+   */
   public static final class Builder {
     private final String name;
     private final String host;
@@ -165,18 +211,21 @@ public record ServerConfig(
 
     /** {@code weight n} (0..256). */
     public Builder weight(int weight) {
+      checkWeight(weight);
       this.weight = weight;
       return this;
     }
 
     /** {@code id n} (> 0). */
     public Builder id(int id) {
+      checkId(id);
       this.id = id;
       return this;
     }
 
     /** {@code cookie value}. */
     public Builder cookie(String cookie) {
+      checkCookie(cookie);
       this.cookie = cookie;
       return this;
     }
@@ -189,30 +238,35 @@ public record ServerConfig(
 
     /** {@code inter ms}. */
     public Builder inter(long millis) {
+      checkIntervals(millis, 0, 0);
       this.inter = millis;
       return this;
     }
 
     /** {@code fastinter ms}. */
     public Builder fastInter(long millis) {
+      checkIntervals(1, millis, 0);
       this.fastInter = millis;
       return this;
     }
 
     /** {@code downinter ms}. */
     public Builder downInter(long millis) {
+      checkIntervals(1, 0, millis);
       this.downInter = millis;
       return this;
     }
 
     /** {@code rise n}. */
     public Builder rise(int rise) {
+      checkRise(rise);
       this.rise = rise;
       return this;
     }
 
     /** {@code fall n}. */
     public Builder fall(int fall) {
+      checkFall(fall);
       this.fall = fall;
       return this;
     }
@@ -231,12 +285,14 @@ public record ServerConfig(
 
     /** {@code maxconn n}, 0 = unlimited. */
     public Builder maxconn(int maxconn) {
+      checkMaxconn(maxconn);
       this.maxconn = maxconn;
       return this;
     }
 
     /** {@code slowstart ms}. */
     public Builder slowstart(long millis) {
+      checkSlowstart(millis);
       this.slowstart = millis;
       return this;
     }
@@ -247,7 +303,7 @@ public record ServerConfig(
       return this;
     }
 
-    /** Builds the immutable server; throws {@link IllegalArgumentException} on an invalid value. */
+    /** Builds the immutable server; throws {@link IllegalArgumentException} on an invalid name or address. */
     public ServerConfig build() {
       return new ServerConfig(
           name, host, port, weight, id, cookie, check, inter, fastInter, downInter, rise, fall, backup,

@@ -203,19 +203,6 @@ public record UriKey(int len, int depth, boolean whole, boolean pathOnly) {
   /** The configuration form, e.g. {@code uri depth 2 path-only}. */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder("uri");
-    if (len > 0) {
-      sb.append(" len ").append(len);
-    }
-    if (depth > 0) {
-      sb.append(" depth ").append(depth);
-    }
-    if (whole) {
-      sb.append(" whole");
-    }
-    if (pathOnly) {
-      sb.append(" path-only");
-    }
-    return sb.toString();
+    return new Balance.Uri(len, depth, whole, pathOnly).toString();
   }
 }

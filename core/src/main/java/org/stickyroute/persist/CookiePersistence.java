@@ -168,7 +168,7 @@ public final class CookiePersistence {
   // ------------------------------------------------------------------------------------------ request
 
   /**
-   * Analyses the request's {@code Cookie} headers against the backend's servers, at {@code now} ({@link
+   * Analyses the request's {@code Cookie} headers against the backend's servers, at {@code now} ({@code
    * RequestAnalysis}).
    *
    * @param request the request (only its {@code Cookie} headers are read)

@@ -274,9 +274,12 @@ public final class Demo implements AutoCloseable {
           throw new IllegalStateException("backend " + be.name() + ": no instance for server " + s.name());
         }
         long inter = interMillis > 0 && s.check() ? interMillis : s.interMillis();
-        servers.add(new ServerConfig(s.name(), "127.0.0.1", port, s.weight(), s.id(), s.cookie(), s.check(), inter,
-            interMillis > 0 ? 0 : s.fastInterMillis(), interMillis > 0 ? 0 : s.downInterMillis(), s.rise(), s.fall(),
-            s.backup(), s.disabled(), s.maxconn(), s.slowstartMillis(), s.location()));
+        servers.add(s.toBuilder(s.name(), "127.0.0.1", port)
+            .inter(inter)
+            .fastInter(interMillis > 0 ? 0 : s.fastInterMillis())
+            .downInter(interMillis > 0 ? 0 : s.downInterMillis())
+            .location(s.location())
+            .build());
       }
       b.backend(be.toBuilder().servers(servers).build());
     }

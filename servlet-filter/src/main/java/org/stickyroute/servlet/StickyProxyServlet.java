@@ -73,8 +73,6 @@ import org.stickyroute.config.BackendConfig;
  */
 public class StickyProxyServlet extends ProxyServlet {
   private static final long serialVersionUID = 1L;
-  private static final String HAPROXY_503 =
-      "<html><body><h1>503 Service Unavailable</h1>\nNo server is available to handle this request.\n</body></html>\n";
   private static final long DEFAULT_CONNECT_TIMEOUT = 5000;
 
   private static final String RETRIES_ATTRIBUTE = "org.stickyroute.proxy.retries";
@@ -204,7 +202,7 @@ public class StickyProxyServlet extends ProxyServlet {
         log("stickyroute proxy: no decision on " + request.getRequestURI() + ": is StickyRouteFilter mapped in front?");
         response.sendError(502);
       } else {
-        StickyRouteFilter.unavailable(response, d.status() == 0 ? 503 : d.status(), d.stickyFailure());
+        UnavailablePage.send(response, d.status() == 0 ? 503 : d.status(), d.stickyFailure());
       }
     } catch (IOException e) {
       log("stickyroute proxy: cannot answer", e);
@@ -329,7 +327,7 @@ public class StickyProxyServlet extends ProxyServlet {
       Router r = router();
       boolean sticky = r != null && r.failSticky(d);
       try {
-        StickyRouteFilter.unavailable(proxyResponse, sticky ? d.status() : 503, sticky);
+        UnavailablePage.send(proxyResponse, sticky ? d.status() : 503, sticky);
       } catch (IOException e) {
         log("stickyroute proxy: cannot answer 503", e);
       }

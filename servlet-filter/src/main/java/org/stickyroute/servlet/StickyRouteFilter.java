@@ -11,12 +11,6 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.Enumeration;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +19,6 @@ import org.stickyroute.Decision;
 import org.stickyroute.Router;
 import org.stickyroute.config.ServerConfig;
 import org.stickyroute.health.HttpHealthChecker;
-import org.stickyroute.config.ConfigLoader;
 import org.stickyroute.config.RoutingConfig;
 import org.stickyroute.config.SecureCookie;
 import org.stickyroute.config.StickyProperties;
@@ -330,8 +323,8 @@ public class StickyRouteFilter implements Filter {
       if (router == null && ownedConfig != null) {
         router = Router.create(ownedConfig);
       } else if (router == null) {
-        options = optionsFrom(config);
-        router = Router.create(configFrom(config));
+        options = FilterInitParams.options(config);
+        router = Router.create(FilterInitParams.routingConfig(config));
       }
       engine = new Engine(router, options);
       if (owned) {
@@ -372,84 +365,6 @@ public class StickyRouteFilter implements Filter {
     checkers.clear();
   }
 
-  private static String param(FilterConfig config, String name) {
-    String v = config.getInitParameter(name);
-    return v == null || v.isBlank() ? null : v.strip();
-  }
-
-  static Options optionsFrom(FilterConfig config) {
-    Options.Builder b = Options.builder();
-    String frontend = param(config, "frontend");
-    String backend = param(config, "backend");
-    if (frontend != null && backend != null) {
-      throw new IllegalArgumentException("give 'frontend' or 'backend', not both");
-    }
-    if (frontend != null) {
-      b.frontend(frontend);
-    }
-    if (backend != null) {
-      b.backend(backend);
-    }
-    String secure = param(config, "secure-cookie");
-    if (secure != null) {
-      b.secureCookie(SecureCookie.parse(secure));
-    }
-    String trusted = param(config, "trusted-proxies");
-    if (trusted != null) {
-      b.trustedProxies(TrustedProxies.parse(trusted));
-    }
-    String unavailable = param(config, "unavailable");
-    if (unavailable != null) {
-      switch (unavailable.toLowerCase(Locale.ROOT)) {
-        case "respond" -> b.unavailable(Unavailable.RESPOND);
-        case "pass" -> b.unavailable(Unavailable.PASS);
-        default -> throw new IllegalArgumentException("'" + unavailable + "': unavailable expects respond or pass");
-      }
-    }
-    String checks = param(config, "health-checks");
-    if (checks != null) {
-      b.healthChecks(Boolean.parseBoolean(checks));
-    }
-    String attr = param(config, "router-attribute");
-    if (attr != null) {
-      b.routerAttribute(attr);
-    }
-    return b.build();
-  }
-
-  static RoutingConfig configFrom(FilterConfig config) throws IOException {
-    String file = param(config, "config");
-    String resource = param(config, "config-resource");
-    boolean strict = Boolean.parseBoolean(param(config, "strict"));
-    RoutingConfig rc;
-    if (file != null && resource != null) {
-      throw new IllegalArgumentException("give 'config' or 'config-resource', not both");
-    } else if (file != null) {
-      rc = ConfigLoader.load(Path.of(file), strict);
-    } else if (resource != null) {
-      ClassLoader cl = Thread.currentThread().getContextClassLoader();
-      rc = ConfigLoader.loadResource(cl != null ? cl : StickyRouteFilter.class.getClassLoader(), resource, strict);
-    } else {
-      throw new IllegalArgumentException("init-param 'config' (a file) or 'config-resource' (classpath) is required");
-    }
-    String props = param(config, "sticky-properties");
-    if (props != null) {
-      rc = StickyProperties.load(rc, Path.of(props));
-    }
-    Map<String, String> overlay = new LinkedHashMap<>();
-    Enumeration<String> names = config.getInitParameterNames();
-    while (names.hasMoreElements()) {
-      String n = names.nextElement();
-      if (n.startsWith("backend.")) {
-        overlay.put(n, config.getInitParameter(n));
-      }
-    }
-    if (!overlay.isEmpty()) {
-      rc = StickyProperties.apply(rc, overlay, "init-params of filter '" + config.getFilterName() + "'");
-    }
-    return rc;
-  }
-
   // ------------------------------------------------------------------------------------- request path
 
   @Override
@@ -479,7 +394,7 @@ public class StickyRouteFilter implements Filter {
     Exchange ex = pool.take();
     long generation = ex.begin(e, req);
     if (!e.options.trustedProxies().isEmpty()) {
-      forwarded(ex, req, e.options.trustedProxies());
+      ForwardedHeaders.read(ex, req, e.options.trustedProxies());
     }
     Decision d = ex.decision;
     try {
@@ -499,7 +414,7 @@ public class StickyRouteFilter implements Filter {
     Boolean async = null;
     try {
       if (!d.ok() && e.options.unavailable() == Unavailable.RESPOND) {
-        unavailable(resp, d.status(), d.stickyFailure());
+        UnavailablePage.send(resp, d.status(), d.stickyFailure());
         return;
       }
       ex.watchResponse = d.watchesResponse();
@@ -562,108 +477,6 @@ public class StickyRouteFilter implements Filter {
         // the async cycle already ended
       }
     }
-  }
-
-  /** Reads X-Forwarded-Proto / X-Forwarded-For when the sender is trusted; hides them otherwise. */
-  static void forwarded(Exchange ex, HttpServletRequest req, TrustedProxies trusted) {
-    String proto = req.getHeader("X-Forwarded-Proto");
-    String forFor = req.getHeader("X-Forwarded-For");
-    boolean any = proto != null || forFor != null || req.getHeader("X-Forwarded-Host") != null
-        || req.getHeader("Forwarded") != null || req.getHeader("X-Forwarded-Port") != null;
-    if (!any) {
-      return;
-    }
-    ex.forwardedSeen = true;
-    if (!trusted.trusts(req.getRemoteAddr())) {
-      ex.hideForwarded = true;
-      return;
-    }
-    if (proto != null) {
-      String p = firstToken(proto);
-      if ("https".equalsIgnoreCase(p)) {
-        ex.forwardedScheme = "https";
-        ex.secure = true;
-      } else if ("http".equalsIgnoreCase(p)) {
-        ex.forwardedScheme = "http";
-        ex.secure = false;
-      }
-    }
-    if (forFor != null) {
-      ex.forwardedFor = clientFrom(forFor, trusted);
-    }
-  }
-
-  private static String firstToken(String v) {
-    int comma = v.indexOf(',');
-    return (comma < 0 ? v : v.substring(0, comma)).strip();
-  }
-
-  /**
-   * The client in an {@code X-Forwarded-For} chain sent by a trusted proxy: the rightmost address that is
-   * not itself a trusted proxy (what each trusted hop vouches for), or the leftmost if all are trusted.
-   * Only IP literals are accepted; anything else ends the walk (the container's address is kept).
-   */
-  static String clientFrom(String chain, TrustedProxies trusted) {
-    int end = chain.length();
-    String candidate = null;
-    while (end > 0) {
-      int comma = chain.lastIndexOf(',', end - 1);
-      String hop = chain.substring(comma + 1, end).strip();
-      if (TrustedProxies.literal(hop) == null) {
-        return candidate;
-      }
-      candidate = hop;
-      if (!trusted.trusts(hop)) {
-        return hop;
-      }
-      end = comma < 0 ? 0 : comma;
-    }
-    return candidate;
-  }
-
-  private static final String UNAVAILABLE_BODY =
-      "<html><body><h1>503 Service Unavailable</h1>\nNo server is available to handle this request.\n</body></html>\n";
-
-  /** " Reason-Phrase" of the statuses a strict failure is likely configured with, else "". */
-  static String reason(int status) {
-    return switch (status) {
-      case 400 -> " Bad Request";
-      case 403 -> " Forbidden";
-      case 404 -> " Not Found";
-      case 409 -> " Conflict";
-      case 410 -> " Gone";
-      case 421 -> " Misdirected Request";
-      case 429 -> " Too Many Requests";
-      case 500 -> " Internal Server Error";
-      case 502 -> " Bad Gateway";
-      case 503 -> " Service Unavailable";
-      case 504 -> " Gateway Timeout";
-      default -> "";
-    };
-  }
-
-  private static final String STICKY_BODY_TAIL =
-      "</h1>\nThe server this session is bound to is unavailable (sticky-failure strict): "
-          + "the request was not sent to another server.\n</body></html>\n";
-
-  /**
-   * Answers {@code status} with HAProxy's "no server" page, or, for a strict sticky failure, a page that
-   * says the session's own server is unavailable. Nothing from the request is echoed.
-   */
-  static void unavailable(HttpServletResponse resp, int status, boolean stickyFailure) throws IOException {
-    if (resp.isCommitted()) {
-      return;
-    }
-    resp.resetBuffer();
-    resp.setStatus(status);
-    resp.setHeader("cache-control", "no-cache");
-    resp.setContentType("text/html");
-    String body = stickyFailure ? "<html><body><h1>" + status + reason(status) + STICKY_BODY_TAIL
-        : status == 503 ? UNAVAILABLE_BODY
-        : "<html><body><h1>" + status + reason(status) + "</h1>\nNo server is available to handle this request.\n</body></html>\n";
-    byte[] bytes = body.getBytes(StandardCharsets.ISO_8859_1);
-    resp.setContentLength(bytes.length);
-    resp.getOutputStream().write(bytes);
   }
 
   @Override
