@@ -8,7 +8,7 @@
 #   spring-cloud/perf/gateway-overhead.sh [DURATION_SECONDS=15] [ROUNDS=6]
 #
 # Env: THREADS (wrk -t, 2), CONNECTIONS (wrk -c, 64), PATHS (default "/project/123/compile /login"; /login is
-# sent with a valid SERVERID cookie: stickyroute strips it, and leastconn + the cookie pick the instance), HEAP
+# sent with a valid SERVERID cookie: stickyroute strips it, and the cookie picks the instance), WARMUP (s, 30), HEAP
 # (-Xmx of each Gateway, 512m). Check `uptime` first: measure on a quiet machine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -64,8 +64,8 @@ run() { # port pid path seconds -> "rps p50 p99 cpu-us-per-request"
 }
 
 echo "== load before: $(uptime)"
-echo "== warm-up (JIT), 10 s per side and path"
-for path in $PATHS; do run "$PORT_A" "$PID_A" "$path" 10 >/dev/null; run "$PORT_B" "$PID_B" "$path" 10 >/dev/null; done
+echo "== warm-up (JIT), ${WARMUP:-30} s per side and path"
+for path in $PATHS; do run "$PORT_A" "$PID_A" "$path" "${WARMUP:-30}" >/dev/null; run "$PORT_B" "$PID_B" "$path" "${WARMUP:-30}" >/dev/null; done
 
 median() { sort -g | awk '{v[NR]=$1} END {if (NR%2) print v[(NR+1)/2]; else printf "%.4f\n", (v[NR/2]+v[NR/2+1])/2}'; }
 printf "\n%-22s %5s %-12s %12s %10s %10s %14s\n" "path" "round" "balancer" "req/s" "p50" "p99" "gateway CPU/req"

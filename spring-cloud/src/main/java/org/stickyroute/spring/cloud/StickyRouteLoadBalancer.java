@@ -76,6 +76,10 @@ public final class StickyRouteLoadBalancer implements ReactorServiceInstanceLoad
       return fallback.choose(request);
     }
     ServiceInstanceListSupplier s = supplier();
+    if (attributes != null && attributes.containsKey(RoutingAttributes.OWNED)) {
+      // the exchange releases the decision whatever ends it, a cancellation included
+      return s.get(request).next().map(instances -> decide(data, attributes, target, instances, s));
+    }
     return Mono.defer(() -> {
       Delivery delivery = new Delivery();
       return s.get(request)
@@ -135,10 +139,11 @@ public final class StickyRouteLoadBalancer implements ReactorServiceInstanceLoad
    * @param owned whether the caller's exchange releases the response when it ends
    */
   StickyRouteResponse decide(RequestView view, ServiceTarget target, List<ServiceInstance> instances, boolean owned) {
-    Decision d = new Decision();
+    Decision d = routing.decisions().take();
     ServiceInstance instance = routing.route(target, view, instances, d);
     Backend b = d.backend();
-    return new StickyRouteResponse(d, routing.router(), b == null ? null : routing.discovered(b), instance, owned);
+    return new StickyRouteResponse(d, routing.router(), b == null ? null : routing.discovered(b), instance, owned,
+        routing.decisions());
   }
 
   /**

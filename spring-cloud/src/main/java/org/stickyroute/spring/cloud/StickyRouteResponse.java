@@ -17,12 +17,15 @@ public final class StickyRouteResponse implements Response<ServiceInstance> {
   private final Decision decision;
   private final Router router;
   private final DiscoveredBackend backend;
+  private final DecisionPool pool;
   private final boolean owned;
   private final AtomicBoolean released = new AtomicBoolean();
   private volatile ServiceInstance instance;
 
-  StickyRouteResponse(Decision decision, Router router, DiscoveredBackend backend, ServiceInstance instance, boolean owned) {
+  StickyRouteResponse(Decision decision, Router router, DiscoveredBackend backend, ServiceInstance instance,
+      boolean owned, DecisionPool pool) {
     this.decision = decision;
+    this.pool = pool;
     this.router = router;
     this.backend = backend;
     this.instance = instance;
@@ -39,7 +42,10 @@ public final class StickyRouteResponse implements Response<ServiceInstance> {
     return instance;
   }
 
-  /** The decision: server, status, lease and cookie facts. */
+  /**
+   * The decision: server, status, lease and cookie facts. Valid until {@link #release()}, after which the
+   * decision is reused for another request.
+   */
   public Decision decision() {
     return decision;
   }
@@ -80,15 +86,16 @@ public final class StickyRouteResponse implements Response<ServiceInstance> {
     return released.get();
   }
 
-  /** Releases the decision's lease; only the first call does anything. */
+  /** Releases the decision's lease; only the first call does anything. The decision is then reused. */
   public void release() {
     if (released.compareAndSet(false, true)) {
-      decision.close();
+      pool.give(decision);
     }
   }
 
   @Override
   public String toString() {
-    return "StickyRouteResponse[" + (instance == null ? "status " + decision.status() : decision.serverName()) + "]";
+    ServiceInstance i = instance;
+    return "StickyRouteResponse[" + (i == null ? "no server" : InstanceServers.serverName(i)) + (released() ? ", released" : "") + "]";
   }
 }

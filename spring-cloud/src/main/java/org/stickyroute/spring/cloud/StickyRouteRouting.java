@@ -26,6 +26,7 @@ public final class StickyRouteRouting implements AutoCloseable {
   private final Map<String, ServiceTarget> services;
   private final Map<Backend, DiscoveredBackend> discovered = new HashMap<>();
   private final ExecutorService control;
+  private final DecisionPool decisions = new DecisionPool();
 
   private StickyRouteRouting(Router router, Map<String, ServiceTarget> services, boolean healthChecks) {
     this.router = router;
@@ -81,6 +82,11 @@ public final class StickyRouteRouting implements AutoCloseable {
       return t;
     }
     return serviceId != null && router.backend(serviceId) != null ? ServiceTarget.backend(serviceId) : null;
+  }
+
+  /** The decisions the load balancer reuses. */
+  DecisionPool decisions() {
+    return decisions;
   }
 
   /** The backend bound to discovery for {@code backend} (one of the router's). */

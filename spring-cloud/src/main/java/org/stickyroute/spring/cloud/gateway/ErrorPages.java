@@ -6,16 +6,11 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.stickyroute.NoServerPage;
 import reactor.core.publisher.Mono;
 
-/** HAProxy's "no server" page, and the page of a strict sticky failure (the same as the servlet adapter's). */
+/** Sends {@link NoServerPage}: HAProxy's "no server" page, or the page of a strict sticky failure. */
 final class ErrorPages {
-  private static final String UNAVAILABLE =
-      "<html><body><h1>503 Service Unavailable</h1>\nNo server is available to handle this request.\n</body></html>\n";
-  private static final String STICKY_TAIL =
-      "</h1>\nThe server this session is bound to is unavailable (sticky-failure strict): "
-          + "the request was not sent to another server.\n</body></html>\n";
-
   private ErrorPages() {}
 
   /** Answers {@code status} with the page; nothing from the request is echoed. */
@@ -23,10 +18,7 @@ final class ErrorPages {
     if (response.isCommitted()) {
       return Mono.empty();
     }
-    String body = stickyFailure ? "<html><body><h1>" + status + reason(status) + STICKY_TAIL
-        : status == 503 ? UNAVAILABLE
-        : "<html><body><h1>" + status + reason(status) + "</h1>\nNo server is available to handle this request.\n</body></html>\n";
-    byte[] bytes = body.getBytes(StandardCharsets.ISO_8859_1);
+    byte[] bytes = NoServerPage.body(status, stickyFailure).getBytes(StandardCharsets.ISO_8859_1);
     response.setStatusCode(HttpStatusCode.valueOf(status));
     HttpHeaders h = response.getHeaders();
     h.remove(HttpHeaders.SET_COOKIE);
@@ -35,23 +27,5 @@ final class ErrorPages {
     h.setContentLength(bytes.length);
     DataBuffer buffer = response.bufferFactory().wrap(bytes);
     return response.writeWith(Mono.just(buffer));
-  }
-
-  /** " Reason-Phrase" of the statuses a strict failure is likely configured with, else "". */
-  static String reason(int status) {
-    return switch (status) {
-      case 400 -> " Bad Request";
-      case 403 -> " Forbidden";
-      case 404 -> " Not Found";
-      case 409 -> " Conflict";
-      case 410 -> " Gone";
-      case 421 -> " Misdirected Request";
-      case 429 -> " Too Many Requests";
-      case 500 -> " Internal Server Error";
-      case 502 -> " Bad Gateway";
-      case 503 -> " Service Unavailable";
-      case 504 -> " Gateway Timeout";
-      default -> "";
-    };
   }
 }
