@@ -1,6 +1,7 @@
 package org.stickyroute;
 
 import org.stickyroute.balance.ConsistentHashPicker;
+import org.stickyroute.balance.FirstPicker;
 import org.stickyroute.balance.LeastConnPicker;
 import org.stickyroute.balance.MapHashPicker;
 import org.stickyroute.balance.Picker;
@@ -9,7 +10,11 @@ import org.stickyroute.balance.RoundRobinPicker;
 import org.stickyroute.balance.ServerGroup;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.Balance;
+import org.stickyroute.key.HeaderKey;
 import org.stickyroute.key.KeyExtractor;
+import org.stickyroute.key.SampleKey;
+import org.stickyroute.key.SourceKey;
+import org.stickyroute.key.UrlParamKey;
 import org.stickyroute.key.UriKey;
 
 /**
@@ -24,17 +29,21 @@ final class Algorithms {
    * The picker of {@code config}'s algorithm over {@code group}.
    *
    * @param previous the picker of the snapshot being replaced (a picker may inherit its state), or {@code null}
-   * @param rebuild asks the control plane to publish a fresh snapshot (a picker whose state runs out of room
-   *     calls it once, on the request path)
    */
-  static Picker picker(BackendConfig config, ServerGroup group, Picker previous, Runnable rebuild) {
+  static Picker picker(BackendConfig config, ServerGroup group, Picker previous) {
     Balance balance = config.balance();
     return switch (balance.kind()) {
       case ROUNDROBIN -> RoundRobinPicker.roundRobin(group);
       case STATIC_RR -> RoundRobinPicker.staticRoundRobin(group);
       case LEASTCONN -> LeastConnPicker.build(group, previous);
       case RANDOM -> RandomPicker.build(group, balance.draws());
+      case FIRST -> FirstPicker.build(group);
       case URI -> hashed(config, group, KeyExtractor.uri(UriKey.of(balance.uriOptions()), config.hashType()));
+      case SOURCE -> hashed(config, group, new SourceKey(config.hashType()));
+      case URL_PARAM -> hashed(config, group, new UrlParamKey(balance.urlParam().name(), config.hashType()));
+      case HDR -> hashed(config, group,
+          new HeaderKey(balance.header().name(), balance.header().domainOnly(), config.hashType()));
+      case HASH -> hashed(config, group, new SampleKey(balance.expression(), config.hashType()));
     };
   }
 

@@ -70,7 +70,6 @@ public final class Backend {
   private final List<ServerTransitionListener> listeners = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<ServerTransition> pending = new ConcurrentLinkedQueue<>();
   private final Map<String, ServerHistory> history = new ConcurrentHashMap<>();
-  private final Runnable rebuildHook;
   private volatile BackendConfig config;
   // Compiled from config; guarded by controlLock after construction:
   private CookiePersistence persistence;
@@ -93,7 +92,7 @@ public final class Backend {
    * A backend with its own clock and control scheduler (tests, or to own the threads).
    *
    * @param config the configuration
-   * @param control runs the slow-start ramps and leastconn maintenance; the backend never shuts it down
+   * @param control runs the slow-start ramps; the backend never shuts it down
    * @param clock the time for ramps, transitions and stats (epoch milliseconds)
    */
   public Backend(BackendConfig config, ScheduledExecutorService control, InstantSource clock) {
@@ -103,7 +102,6 @@ public final class Backend {
     this.name = config.name();
     this.persistence = CookiePersistence.of(config);
     this.totals = new Totals(config.hashBalanceFactor() != 0);
-    this.rebuildHook = () -> this.control.execute(this::republish);
     List<ServerConfig> servers = config.servers();
     ServerCounters[] c = new ServerCounters[servers.size()];
     ServerRuntimeState[] states = new ServerRuntimeState[servers.size()];
@@ -116,7 +114,7 @@ public final class Backend {
     }
     useServers(config, c);
     BackendSnapshot first = new BackendSnapshot(config, indexByName, states, counters, live, null,
-        versions.incrementAndGet(), now, null, rebuildHook, persistence);
+        versions.incrementAndGet(), now, null, persistence);
     // HAProxy computes the bounded-load "cumulative weight" once, at start-up, and keeps it (2.6 quirk).
     this.startupCumulative = first.cumulativeWeights();
     publish(first);
@@ -289,8 +287,8 @@ public final class Backend {
   }
 
   /**
-   * Publishes a fresh snapshot of the same state: the leastconn tree is rebuilt with its FIFO sequence
-   * numbers renumbered (the tree asks for this when they run high). Control plane.
+   * Publishes a fresh snapshot of the same state (and a fresh picker, which carries the algorithm's state
+   * over as on any change: leastconn keeps its order). Control plane.
    */
   public BackendSnapshot republish() {
     return update(UnaryOperator.identity(), ServerTransition.Cause.OPERATOR, "republished");
@@ -357,7 +355,7 @@ public final class Backend {
     BackendSnapshot current = snapshot;
     Picker previous = current == null ? null : current.picker();
     BackendSnapshot built = new BackendSnapshot(cfg, indexByName, after, counters, live, startupCumulative,
-        versions.incrementAndGet(), now, previous, rebuildHook, persistence);
+        versions.incrementAndGet(), now, previous, persistence);
     publish(built);
     Instant at = Instant.ofEpochMilli(now);
     for (int i = 0; i < after.length; i++) {

@@ -62,7 +62,6 @@ public final class BackendSnapshot {
    * @param startupCumulative HAProxy's {@code cumulative_weight} as computed at start-up, or {@code null}
    * @param nowMillis the backend clock when built: {@code slowstart} ramps are evaluated at this instant
    * @param previous the picker of the snapshot this one replaces (its state may be inherited), or {@code null}
-   * @param rebuild asks the control plane for a fresh snapshot (see {@link Algorithms#picker})
    * @param persistence the cookie persistence compiled from {@code config} (its server indexes and values are
    *     this snapshot's), or {@code null} when the backend has no {@code cookie} line
    */
@@ -76,7 +75,6 @@ public final class BackendSnapshot {
       long version,
       long nowMillis,
       Picker previous,
-      Runnable rebuild,
       CookiePersistence persistence) {
     this.config = config;
     this.indexByName = indexByName;
@@ -89,7 +87,7 @@ public final class BackendSnapshot {
     this.version = version;
     this.group = ServerGroups.build(config, this.states, Algorithms.staticWeights(config), startupCumulative,
         counters, live, nowMillis);
-    this.picker = Algorithms.picker(config, group, previous, rebuild);
+    this.picker = Algorithms.picker(config, group, previous);
     this.take = this::take;
     int[] members = group.members();
     this.usingBackups = group.totalUsed() > 0 && members.length > 0 && servers[members[0]].backup();

@@ -1,7 +1,6 @@
 package org.stickyroute;
 
 import org.stickyroute.config.BackendConfig;
-import org.stickyroute.config.Balance;
 
 /**
  * HAProxy 2.6's handling of a connection the chosen server refused (§8 of its docs; {@code
@@ -10,7 +9,8 @@ import org.stickyroute.config.Balance;
  * connect, 1 s)} between attempts on the same server, and with {@code option redispatch} a retry that moves
  * the request to another server ({@link Router#redispatch}) when its server is no longer running, on the
  * last retry (or every {@code option redispatch <n>}-th), or at once for a non-persistent request to a
- * non-hash backend with more than one active server. Under the {@code strict} sticky-failure policy a request
+ * non-hash backend (not {@code uri}, {@code source}, {@code hdr}, {@code url_param} or {@code hash}) with more
+ * than one active server. Under the {@code strict} sticky-failure policy a request
  * its cookie chose is retried on its server, never moved.
  *
  * <p>Adapters call {@link #next(Router, Decision, int)} after each refused attempt and either send the request
@@ -74,7 +74,7 @@ public final class ConnectRetry {
         return true;
       }
     }
-    return !d.direct() && activeServers(snap) > 1 && bc.balance().kind() != Balance.Kind.URI;
+    return !d.direct() && activeServers(snap) > 1 && !bc.balance().isHash(); // BE_LB_KIND_HI: any hash
   }
 
   /** HAProxy's {@code srv_act}: active (non-backup) servers that are running. */

@@ -11,7 +11,7 @@ import org.stickyroute.key.KeyExtractor;
  * backup alone in use, that backup. A request without a key takes the next node of the ring after the last
  * one so chosen, skipping saturated servers and the server to avoid ({@code chash_get_next_server}), as
  * {@code assign_server} does. With one server in use the key is not even hashed (hash 0, as {@code
- * get_server_uh}).
+ * get_server_uh}), unless the key says HAProxy looks it up anyway ({@code url_param}).
  *
  * <p>Immutable apart from the fallback's cursor; thread-safe and allocation-free.
  */
@@ -29,7 +29,7 @@ public final class ConsistentHashPicker implements Picker {
     this.key = key;
     this.group = group;
     this.firstBackup = group.firstBackup();
-    this.single = group.totalUsed() == 1;
+    this.single = group.totalUsed() == 1 && !key.lookedUpWithOneServer();
     this.bounded = balanceFactor != 0 ? new BoundedLoad(balanceFactor, group) : null;
   }
 

@@ -8,7 +8,8 @@ import org.stickyroute.key.KeyExtractor;
  * map[hash mod tot_weight]}. The server to avoid is ignored, as HAProxy does, and so are {@code maxconn}
  * and bounded loads (2.6 keeps hash affinity even to a saturated server). A request without a key goes
  * round robin on the same map ({@code map_get_server_rr}), as {@code assign_server} does. With one server in
- * use the key is not even hashed (hash 0, as {@code get_server_uh}).
+ * use the key is not even hashed (hash 0, as {@code get_server_uh}), unless the key says HAProxy looks it up
+ * anyway ({@code url_param}).
  *
  * <p>Immutable apart from the fallback's cursor; thread-safe and allocation-free.
  */
@@ -21,7 +22,7 @@ public final class MapHashPicker implements Picker {
   private MapHashPicker(MapTable table, KeyExtractor key, ServerGroup group) {
     this.table = table;
     this.key = key;
-    this.single = group.totalUsed() == 1;
+    this.single = group.totalUsed() == 1 && !key.lookedUpWithOneServer();
     this.fallback = new RoundRobinPicker(table, group);
   }
 

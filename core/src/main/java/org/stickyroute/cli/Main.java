@@ -34,7 +34,9 @@ import org.stickyroute.config.StickyProperties;
  * route --config FILE [--backend NAME | --frontend NAME] [--down S1,S2,...] [--cookie 'HEADER VALUE']
  *       [--sticky PROPERTIES] [--strict]
  *     Reads request-targets from stdin, one per line, exactly as they appear in a request line, and prints
- *     for each the chosen server's name ("-" when no server is usable). Without --backend the frontend's
+ *     for each the chosen server's name ("-" when no server is usable). A target may be followed by
+ *     TAB-separated fields: src=ADDR (the client address, IPv4 or IPv6; default 127.0.0.1) and
+ *     "Name: value" (a request header, repeatable, in order). Without --backend the frontend's
  *     rules pick the backend (default: the first frontend or listen section) and each line is
  *     "BACKEND SERVER". --down marks servers as not usable (NAME, or BACKEND/NAME).
  *     With --cookie, every line is a GET carrying that Cookie header, decided with cookie persistence, and
@@ -201,17 +203,26 @@ public final class Main {
     PrintStream o = new PrintStream(out, false, StandardCharsets.ISO_8859_1);
     BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.ISO_8859_1));
     String line;
+    int number = 0;
     while ((line = r.readLine()) != null) {
+      number++;
       if (line.endsWith("\r")) {
         line = line.substring(0, line.length() - 1);
       }
+      RequestView req;
+      try {
+        req = InputLine.parse(line, cookie);
+      } catch (InputLine.Invalid e) {
+        o.flush();
+        throw new UsageException("stdin line " + number + ": " + e.getMessage());
+      }
       if (cookie != null) {
-        o.println(decide(router, backend, frontend, line, cookie));
+        o.println(decide(router, backend, frontend, req));
       } else if (backend != null) {
-        o.println(pick(backend, line));
+        o.println(pick(backend, req));
       } else {
-        Backend b = router.backendFor(frontend, line);
-        o.println(b == null ? "- -" : b.name() + " " + pick(b, line));
+        Backend b = router.backendFor(frontend, req.target());
+        o.println(b == null ? "- -" : b.name() + " " + pick(b, req));
       }
       if (!r.ready()) {
         o.flush();
@@ -222,9 +233,8 @@ public final class Main {
   }
 
   /** One line of {@code route --cookie}: the whole decision for a GET answered 200. */
-  private static String decide(Router router, Backend backend, Frontend frontend, String target, String cookie) {
+  private static String decide(Router router, Backend backend, Frontend frontend, RequestView req) {
     try (Decision d = new Decision()) {
-      RequestView req = RequestView.of("GET", target, cookie);
       if (backend != null) {
         router.route(backend, req, d);
       } else {
@@ -239,6 +249,13 @@ public final class Main {
       return prefix + d.serverName() + "\t" + (d.setCookie() == null ? "-" : d.setCookie()) + "\t"
           + (fwd == null ? "-" : fwd.toString());
     }
+  }
+
+  /** One line without {@code --cookie}: the algorithm's pick (no persistence, no lease taken). */
+  private static String pick(Backend backend, RequestView req) {
+    BackendSnapshot snap = backend.snapshot();
+    int s = snap.select(req);
+    return s < 0 ? "-" : snap.server(s).name();
   }
 
   private static int cookie(Map<String, String> opts, List<String> positional, OutputStream out, PrintStream err)
@@ -278,12 +295,6 @@ public final class Main {
     o.println(value);
     o.flush();
     return 0;
-  }
-
-  private static String pick(Backend backend, String target) {
-    BackendSnapshot snap = backend.snapshot();
-    int s = snap.select(target);
-    return s < 0 ? "-" : snap.server(s).name();
   }
 
   private static void markDown(Router router, Backend only, String list) throws UsageException {

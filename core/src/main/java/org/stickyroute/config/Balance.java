@@ -6,9 +6,11 @@ import java.util.Objects;
  * A backend's {@code balance} algorithm. Immutable; build one with the static factories, for example {@code
  * Balance.uri().depth(2)} for {@code balance uri depth 2}.
  *
- * <p>Supported: {@code roundrobin} (HAProxy's default when a backend names no algorithm), {@code static-rr},
- * {@code leastconn}, {@code uri [len n] [depth n] [whole] [path-only]} and {@code random[(draws)]}. The
- * configuration loader maps other HAProxy algorithms to {@code roundrobin} with a warning.
+ * <p>Every HTTP algorithm of HAProxy 2.6: {@code roundrobin} (HAProxy's default when a backend names no
+ * algorithm), {@code static-rr}, {@code leastconn}, {@code first}, {@code random[(draws)]}, and the hash-based
+ * {@code source}, {@code uri [len n] [depth n] [whole] [path-only]}, {@code url_param <param> [check_post]},
+ * {@code hdr(<name>) [use_domain_only]} and {@code hash <expr>}. The loader refuses {@code rdp-cookie}
+ * (TCP only) and anything unknown.
  */
 public final class Balance {
   /** The algorithm family, mirroring HAProxy's {@code lb_*.c} files. */
@@ -22,7 +24,58 @@ public final class Balance {
     /** {@code balance uri ...}: a hash of (part of) the request-target. */
     URI,
     /** {@code balance random(N)}: power of N choices. */
-    RANDOM
+    RANDOM,
+    /** {@code balance first}: the lowest id with a free connection slot. */
+    FIRST,
+    /** {@code balance source}: a hash of the client address. */
+    SOURCE,
+    /** {@code balance url_param <param>}: a hash of a query (or form body) parameter. */
+    URL_PARAM,
+    /** {@code balance hdr(<name>)}: a hash of a request header. */
+    HDR,
+    /** {@code balance hash <expr>}: a hash of a sample expression. */
+    HASH
+  }
+
+  /**
+   * The options of {@code balance hdr(<name>) [use_domain_only]}.
+   *
+   * @param name the header name, as written (matched case-insensitively)
+   * @param domainOnly the {@code use_domain_only} option
+   */
+  public record Header(String name, boolean domainOnly) {
+    /** Validates the name. */
+    public Header {
+      if (name == null || name.isEmpty()) {
+        throw new IllegalArgumentException("hdr() needs a header name");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "hdr(" + name + ")" + (domainOnly ? " use_domain_only" : "");
+    }
+  }
+
+  /**
+   * The options of {@code balance url_param <param> [check_post]}. HAProxy 2.6 looks at a {@code POST} body
+   * whether or not {@code check_post} is given; it is kept only to print the configuration back.
+   *
+   * @param name the parameter name (case-sensitive)
+   * @param checkPost whether {@code check_post} was written
+   */
+  public record UrlParam(String name, boolean checkPost) {
+    /** Validates the name. */
+    public UrlParam {
+      if (name == null || name.isEmpty()) {
+        throw new IllegalArgumentException("url_param needs a parameter name");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "url_param " + name + (checkPost ? " check_post" : "");
+    }
   }
 
   private static final Uri PLAIN_URI = new Uri(0, 0, false, false);
@@ -66,11 +119,17 @@ public final class Balance {
 
   private final Kind kind;
   private final Uri uri;
+  private final Object options; // Header, UrlParam or SampleExpression
   private final int draws;
 
   private Balance(Kind kind, Uri uri, int draws) {
+    this(kind, uri, null, draws);
+  }
+
+  private Balance(Kind kind, Uri uri, Object options, int draws) {
     this.kind = kind;
     this.uri = uri;
+    this.options = options;
     this.draws = draws;
   }
 
@@ -100,6 +159,31 @@ public final class Balance {
       throw new IllegalArgumentException("random draws must be >= 1, got " + draws);
     }
     return new Balance(Kind.RANDOM, null, draws);
+  }
+
+  /** {@code balance first}. */
+  public static Balance first() {
+    return new Balance(Kind.FIRST, null, 0);
+  }
+
+  /** {@code balance source}. */
+  public static Balance source() {
+    return new Balance(Kind.SOURCE, null, 0);
+  }
+
+  /** {@code balance hdr(<name>) [use_domain_only]}. */
+  public static Balance hdr(String name, boolean domainOnly) {
+    return new Balance(Kind.HDR, null, new Header(name, domainOnly), 0);
+  }
+
+  /** {@code balance url_param <param> [check_post]}. */
+  public static Balance urlParam(String name, boolean checkPost) {
+    return new Balance(Kind.URL_PARAM, null, new UrlParam(name, checkPost), 0);
+  }
+
+  /** {@code balance hash <expr>}, for an expression {@link SampleExpression#parse} accepted. */
+  public static Balance hash(SampleExpression expression) {
+    return new Balance(Kind.HASH, null, Objects.requireNonNull(expression, "expression"), 0);
   }
 
   /** Plain {@code balance uri}; refine with {@link #depth}, {@link #len}, {@link #whole}, {@link #pathOnly}. */
@@ -153,14 +237,33 @@ public final class Balance {
     return uri;
   }
 
+  /** The options of {@code balance hdr()}, or {@code null} for other algorithms. */
+  public Header header() {
+    return kind == Kind.HDR ? (Header) options : null;
+  }
+
+  /** The options of {@code balance url_param}, or {@code null} for other algorithms. */
+  public UrlParam urlParam() {
+    return kind == Kind.URL_PARAM ? (UrlParam) options : null;
+  }
+
+  /** The expression of {@code balance hash}, or {@code null} for other algorithms. */
+  public SampleExpression expression() {
+    return kind == Kind.HASH ? (SampleExpression) options : null;
+  }
+
   /** The number of draws of {@code balance random}, or 0 for other algorithms. */
   public int draws() {
     return draws;
   }
 
-  /** True for the algorithms that hash a request key ({@code uri}). */
+  /**
+   * True for the algorithms that hash a request key ({@code source}, {@code uri}, {@code url_param}, {@code
+   * hdr}, {@code hash}): looked up in a map or a ring as {@code hash-type} says.
+   */
   public boolean isHash() {
-    return kind == Kind.URI;
+    return kind == Kind.URI || kind == Kind.SOURCE || kind == Kind.URL_PARAM || kind == Kind.HDR
+        || kind == Kind.HASH;
   }
 
   /** True for the algorithms whose table ignores runtime weight changes (HAProxy's static algorithms). */
@@ -173,12 +276,13 @@ public final class Balance {
     return o instanceof Balance
         && ((Balance) o).kind == kind
         && Objects.equals(((Balance) o).uri, uri)
+        && Objects.equals(((Balance) o).options, options)
         && ((Balance) o).draws == draws;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, uri, draws);
+    return Objects.hash(kind, uri, options, draws);
   }
 
   /** The configuration form, e.g. {@code uri depth 2} or {@code random(2)}. */
@@ -193,6 +297,15 @@ public final class Balance {
         return "leastconn";
       case RANDOM:
         return "random(" + draws + ")";
+      case FIRST:
+        return "first";
+      case SOURCE:
+        return "source";
+      case HASH:
+        return "hash " + options;
+      case HDR:
+      case URL_PARAM:
+        return options.toString();
       default:
         return uri.toString();
     }

@@ -7,7 +7,8 @@ import java.util.List;
  * Splits one configuration line into words the way HAProxy does: blanks separate words; {@code #} outside
  * quotes starts a comment; double and single quotes group (no escapes inside single quotes); a backslash
  * escapes the next character ({@code \ }, {@code \#}, {@code \\}, {@code \"}, {@code \'}), and {@code \t},
- * {@code \r}, {@code \n}, {@code \xHH} give those bytes.
+ * {@code \r}, {@code \n}, {@code \xHH} give those bytes; before any other character it is kept, as HAProxy's
+ * {@code parse_line} keeps it ({@code field(1,\,)} reaches the sample expression parser as written).
  */
 final class Tokenizer {
   private Tokenizer() {}
@@ -51,8 +52,17 @@ final class Tokenizer {
               throw new IllegalArgumentException("\\x must be followed by two hexadecimal digits");
             }
             break;
-          default:
+          case ' ':
+          case '\\':
+          case '#':
+          case '"':
+          case '\'':
             cur.append(d);
+            break;
+          default:
+            // HAProxy keeps other pairs as they are ("\," stays "\,", as sample expressions need it)
+            cur.append('\\');
+            i--;
         }
         continue;
       }

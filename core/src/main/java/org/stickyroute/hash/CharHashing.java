@@ -92,6 +92,55 @@ final class CharHashing {
     return slow(fn, s, from, to, partial);
   }
 
+  /** Hashes {@code b[from, to)} as unsigned bytes, with the same loops as the char paths. */
+  static int hash(HashFunction fn, byte[] b, int from, int to) {
+    switch (fn) {
+      case SDBM:
+        {
+          int h = 0;
+          for (int i = from; i < to; i++) {
+            h = ByteView.sdbmStep(h, b[i] & 0xFF);
+          }
+          return h;
+        }
+      case DJB2:
+        {
+          int h = 5381;
+          for (int i = from; i < to; i++) {
+            h = (h << 5) + h + (b[i] & 0xFF);
+          }
+          return h;
+        }
+      case WT6:
+        {
+          int h0 = HashFunction.WT6_H0;
+          int h1 = HashFunction.WT6_H1;
+          int s0 = 6;
+          int s1 = 18;
+          for (int i = from; i < to; i++) {
+            int t = b[i] & 0xFF;
+            h0 = ~(h0 ^ t);
+            h1 = ~(h1 + t);
+            int tmp = Integer.rotateLeft(h1, s0);
+            h1 = Integer.rotateLeft(h0, s1);
+            h0 = tmp;
+            int x = ((h0 >>> 16) ^ h1) & 0xffff;
+            s0 = x & 0x1f;
+            s1 = x >>> 11;
+          }
+          return h0 ^ h1;
+        }
+      default:
+        {
+          int h = 0xFFFFFFFF;
+          for (int i = from; i < to; i++) {
+            h = CRC_TABLE[(h ^ b[i]) & 0xFF] ^ (h >>> 8);
+          }
+          return ~h;
+        }
+    }
+  }
+
   private static int slow(HashFunction fn, CharSequence s, int from, int to, int partial) {
     long state = HashFunction.initialState(fn);
     boolean first = true;

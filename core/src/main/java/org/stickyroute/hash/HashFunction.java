@@ -78,11 +78,7 @@ public enum HashFunction {
 
   /** Hashes {@code bytes[from, to)} as unsigned bytes. */
   public int hash(byte[] bytes, int from, int to) {
-    long state = initialState(this);
-    for (int i = from; i < to; i++) {
-      state = step(this, state, bytes[i] & 0xFF, i == from);
-    }
-    return finish(this, state);
+    return CharHashing.hash(this, bytes, from, to);
   }
 
   // ---- byte-at-a-time kernel shared by the slow paths (state packed in a long, see WT6) ----

@@ -22,6 +22,14 @@ public interface KeyExtractor {
    */
   long hash(RequestView request);
 
+  /**
+   * Whether HAProxy looks the key up even when a single server is usable. Every {@code get_server_*h()}
+   * except {@code url_param}'s skips the key then (hash 0, so no round-robin fallback either).
+   */
+  default boolean lookedUpWithOneServer() {
+    return false;
+  }
+
   /** {@code balance uri ...} hashed as {@code type} says. */
   static KeyExtractor uri(UriKey key, HashType type) {
     return new UriExtractor(key, type);

@@ -102,4 +102,19 @@ class MainTest {
     assertEquals(64, run("", "frobnicate").status());
     assertEquals(64, run("", "route", "--config", EXAMPLE, "--down", "ghost").status());
   }
+
+  @Test
+  void fieldsAfterATabDoNotChangeTheOutputFormat() {
+    Run plain = run("/project/42\n", "route", "--config", EXAMPLE, "--backend", "sharelatex_project");
+    Run fields = run("/project/42\tsrc=2001:db8::1\tX-Tenant: a\n", "route", "--config", EXAMPLE, "--backend",
+        "sharelatex_project");
+    assertEquals(0, fields.status(), fields.err());
+    assertEquals(plain.out(), fields.out());
+    Run frontend = run("/project/42/x\tUser-Agent: curl\n", "route", "--config", EXAMPLE);
+    assertEquals("sharelatex_project docker-1\n", frontend.out());
+    Run bad = run("/project/42\n/x\tsrc=nowhere\n", "route", "--config", EXAMPLE, "--backend", "sharelatex_project");
+    assertEquals(64, bad.status());
+    assertTrue(bad.err().contains("stdin line 2: 'src=nowhere'"), bad.err());
+    assertEquals(plain.out(), bad.out(), "lines before the bad one were answered");
+  }
 }

@@ -25,6 +25,7 @@ import org.stickyroute.config.ConfigLoader;
 import org.stickyroute.config.RoutingConfig;
 import org.stickyroute.hash.HashFunction;
 import org.stickyroute.key.RandomTargets;
+import org.stickyroute.testing.haproxy.AlgorithmConfig;
 import org.stickyroute.testing.haproxy.EchoBackend;
 import org.stickyroute.testing.haproxy.HaproxyProcess;
 import org.stickyroute.testing.haproxy.RequiresHaproxy;
@@ -131,28 +132,7 @@ class UriParityTest {
         be.append("  hash-balance-factor ").append(r.nextInt(101, 300)).append('\n');
       }
       int servers = b % 9 == 0 ? 1 : r.nextInt(1, 41);
-      Set<Integer> ids = new HashSet<>();
-      for (int s = 1; s <= servers; s++) {
-        be.append("  server s").append(s).append(' ').append(echo.address());
-        int w = r.nextInt(10) == 0 ? 0 : r.nextInt(8) == 0 ? r.nextInt(1, 257) : r.nextInt(1, 5);
-        if (w != 1) {
-          be.append(" weight ").append(w);
-        }
-        if (r.nextInt(5) == 0) {
-          int id;
-          do {
-            id = r.nextInt(1, 5000);
-          } while (!ids.add(id));
-          be.append(" id ").append(id);
-        }
-        if (r.nextInt(5) == 0) {
-          be.append(" backup");
-        }
-        if (r.nextInt(8) == 0) {
-          be.append(" disabled");
-        }
-        be.append('\n');
-      }
+      be.append(AlgorithmConfig.servers(r, echo.address(), servers));
       sb.append("backend be").append(b).append('\n').append(be).append('\n');
       DESCRIPTIONS.add(be.toString());
     }

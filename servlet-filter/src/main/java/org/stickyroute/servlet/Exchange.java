@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.Enumeration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.stickyroute.Decision;
+import org.stickyroute.http.IpAddress;
 import org.stickyroute.http.RequestView;
 import org.stickyroute.http.ResponseView;
 
@@ -44,6 +45,11 @@ final class Exchange implements RequestView, ResponseView {
   private String method;
   private String[] cookieHeaders = new String[2];
   private int cookieCount = -1;
+  private final RequestHeaders headers = new RequestHeaders();
+  private final IpAddress client = new IpAddress();
+  private boolean clientKnown;
+  /** The body's beginning, when an algorithm read it (the request wrapper then replays it). */
+  final BodyPrefix body = new BodyPrefix();
 
   // behind a proxy (only filled when trusted proxies are configured)
   /** Trusted proxies are configured and the request carries forwarded headers: it is always wrapped. */
@@ -101,6 +107,9 @@ final class Exchange implements RequestView, ResponseView {
     method = req.getMethod();
     target.set(req.getRequestURI(), req.getQueryString());
     cookieCount = -1;
+    headers.clear();
+    clientKnown = false;
+    body.clear();
     hideForwarded = false;
     forwardedSeen = false;
     forwardedScheme = null;
@@ -129,7 +138,7 @@ final class Exchange implements RequestView, ResponseView {
    */
   @Override
   public CharSequence target() {
-    return target.query == null ? target.uri : target;
+    return target.value();
   }
 
   @Override
@@ -143,6 +152,52 @@ final class Exchange implements RequestView, ResponseView {
   @Override
   public CharSequence cookieHeader(int i) {
     return cookieHeaders[i];
+  }
+
+  /** Fields by name (the servlet API lists no fields by index): see {@link RequestHeaders}. */
+  @Override
+  public int headerCount(CharSequence name) {
+    return HeaderValues.nameIs(name, "cookie") ? cookieHeaderCount() : headers.count(request, name);
+  }
+
+  @Override
+  public CharSequence header(CharSequence name, int occurrence) {
+    if (HeaderValues.nameIs(name, "cookie")) {
+      return occurrence < cookieHeaderCount() ? cookieHeaders[occurrence] : null;
+    }
+    return headers.value(request, name, occurrence);
+  }
+
+  /**
+   * The client: the address a trusted proxy reported in {@code X-Forwarded-For} (see {@link
+   * StickyRouteFilter}), else the container's {@code getRemoteAddr()}; parsed on first use, without
+   * allocating.
+   */
+  @Override
+  public int clientAddressFamily() {
+    if (!clientKnown) {
+      clientKnown = true;
+      client.setLenient(forwardedFor != null ? forwardedFor : request.getRemoteAddr());
+    }
+    return client.family();
+  }
+
+  @Override
+  public long clientAddressHigh() {
+    clientAddressFamily();
+    return client.high();
+  }
+
+  @Override
+  public long clientAddressLow() {
+    clientAddressFamily();
+    return client.low();
+  }
+
+  /** The body's first {@link BodyPrefix#BOUND} bytes, read on first use for a form body (see there). */
+  @Override
+  public CharSequence bodyPrefix() {
+    return body.load(request);
   }
 
   /** Whether the original request was HTTPS: the container's {@code isSecure}, or a trusted proxy's word. */
@@ -361,6 +416,8 @@ final class Exchange implements RequestView, ResponseView {
       cookieHeaders[i] = null;
     }
     dropServerCookies();
+    headers.clear();
+    body.clear();
     target.clear();
     method = null;
     forwardedFor = null;
@@ -417,53 +474,5 @@ final class Exchange implements RequestView, ResponseView {
   /** A listener for the current use. */
   EndListener endListener() {
     return new EndListener(this, generation);
-  }
-
-  /** The raw request-target as one char sequence over {@code getRequestURI()} and the query, without copying. */
-  static final class TargetView implements CharSequence {
-    private String uri = "";
-    private String query;
-    private int uriLen;
-    private int len;
-
-    void set(String requestUri, String queryString) {
-      uri = requestUri == null ? "" : requestUri;
-      query = queryString;
-      uriLen = uri.length();
-      len = query == null ? uriLen : uriLen + 1 + query.length();
-    }
-
-    void clear() {
-      set("", null);
-    }
-
-    @Override
-    public int length() {
-      return len;
-    }
-
-    @Override
-    public char charAt(int i) {
-      if (i < uriLen) {
-        return uri.charAt(i);
-      }
-      if (i == uriLen && query != null) {
-        return '?';
-      }
-      if (query == null || i < 0 || i >= len) {
-        throw new IndexOutOfBoundsException(i);
-      }
-      return query.charAt(i - uriLen - 1);
-    }
-
-    @Override
-    public CharSequence subSequence(int start, int end) {
-      return toString().substring(start, end);
-    }
-
-    @Override
-    public String toString() {
-      return query == null ? uri : uri + '?' + query;
-    }
   }
 }

@@ -1,15 +1,23 @@
 package org.stickyroute.servlet;
 
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The request as everything downstream of the filter sees it: without the persistence cookie under {@code
@@ -28,6 +36,9 @@ final class StickyRequest extends HttpServletRequestWrapper {
   private boolean cookiesComputed;
   private AsyncContext hooked;
   private AsyncContext hookedDelegate;
+  private ServletInputStream replay;
+  private BufferedReader reader;
+  private FormParameters parameters;
 
   StickyRequest(HttpServletRequest request, ServletResponse response, Exchange ex) {
     super(request);
@@ -210,6 +221,74 @@ final class StickyRequest extends HttpServletRequestWrapper {
   @Override
   public String getRemoteHost() {
     return ex.forwardedFor != null ? ex.forwardedFor : super.getRemoteHost();
+  }
+
+  // -------------------------------------------------------------------------------------------- body
+
+  /** Whether the filter read the body's beginning for this request (then the whole body is replayed here). */
+  private boolean bodyRead() {
+    return ex.current(generation) && ex.body.consumed() || replay != null;
+  }
+
+  @Override
+  public ServletInputStream getInputStream() throws IOException {
+    if (!bodyRead()) {
+      return super.getInputStream();
+    }
+    if (reader != null) {
+      throw new IllegalStateException("getReader() was already called");
+    }
+    if (replay == null) {
+      replay = ex.body.replay(super.getInputStream());
+    }
+    return replay;
+  }
+
+  @Override
+  public BufferedReader getReader() throws IOException {
+    if (!bodyRead()) {
+      return super.getReader();
+    }
+    if (reader == null) {
+      String enc = getCharacterEncoding();
+      Charset cs = enc == null ? StandardCharsets.UTF_8 : Charset.forName(enc);
+      ServletInputStream in = getInputStream();
+      reader = new BufferedReader(new InputStreamReader(in, cs));
+    }
+    return reader;
+  }
+
+  private FormParameters parameters() {
+    if (parameters == null) {
+      InputStream in;
+      try {
+        in = getInputStream();
+      } catch (IOException | IllegalStateException e) {
+        in = null;
+      }
+      parameters = FormParameters.parse(getQueryString(), in, getCharacterEncoding());
+    }
+    return parameters;
+  }
+
+  @Override
+  public String getParameter(String name) {
+    return bodyRead() ? parameters().get(name) : super.getParameter(name);
+  }
+
+  @Override
+  public Map<String, String[]> getParameterMap() {
+    return bodyRead() ? parameters().map() : super.getParameterMap();
+  }
+
+  @Override
+  public Enumeration<String> getParameterNames() {
+    return bodyRead() ? Collections.enumeration(parameters().map().keySet()) : super.getParameterNames();
+  }
+
+  @Override
+  public String[] getParameterValues(String name) {
+    return bodyRead() ? parameters().values(name) : super.getParameterValues(name);
   }
 
   // ------------------------------------------------------------------------------------------- async
