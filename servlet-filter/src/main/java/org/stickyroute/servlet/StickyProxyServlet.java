@@ -10,10 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.SocketTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
-import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -28,7 +25,6 @@ import org.stickyroute.Backend;
 import org.stickyroute.ConnectRetry;
 import org.stickyroute.Decision;
 import org.stickyroute.Router;
-import org.stickyroute.config.BackendConfig;
 
 /**
  * Jetty 12's {@link ProxyServlet} (ee10) behind {@link StickyRouteFilter}: each request is forwarded to the
@@ -76,6 +72,7 @@ public class StickyProxyServlet extends ProxyServlet {
   private static final long DEFAULT_CONNECT_TIMEOUT = 5000;
 
   private static final String RETRIES_ATTRIBUTE = "org.stickyroute.proxy.retries";
+  private static final String ATTEMPT_SERVER_ATTRIBUTE = "org.stickyroute.proxy.attempt-server";
   private transient ServletConfig withDefaults;
   private transient volatile Router router;
 
@@ -93,7 +90,7 @@ public class StickyProxyServlet extends ProxyServlet {
       return null;
     }
     if (withDefaults == null) {
-      withDefaults = new Defaults(c);
+      withDefaults = new ProxyServletDefaults(c);
     }
     return withDefaults;
   }
@@ -101,46 +98,6 @@ public class StickyProxyServlet extends ProxyServlet {
   @Override
   public String getInitParameter(String name) {
     return getServletConfig().getInitParameter(name);
-  }
-
-  /** {@link ServletConfig} with defaults for parameters the proxy reads. */
-  private static final class Defaults implements ServletConfig {
-    private final ServletConfig delegate;
-
-    Defaults(ServletConfig delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public String getServletName() {
-      return delegate.getServletName();
-    }
-
-    @Override
-    public ServletContext getServletContext() {
-      return delegate.getServletContext();
-    }
-
-    @Override
-    public String getInitParameter(String name) {
-      String v = delegate.getInitParameter(name);
-      if (v != null) {
-        return v;
-      }
-      if ("preserveHost".equals(name)) {
-        return "true";
-      }
-      if ("maxThreads".equals(name)
-          && delegate.getServletContext().getAttribute("org.eclipse.jetty.server.Executor") == null) {
-        return "16";
-      }
-      return null;
-    }
-
-    @Override
-    public Enumeration<String> getInitParameterNames() {
-      return delegate.getInitParameterNames();
-    }
   }
 
   @Override
@@ -293,6 +250,59 @@ public class StickyProxyServlet extends ProxyServlet {
     }
   }
 
+  // ------------------------------------------------------------------------------------------- attempts
+
+  /** Reports the attempt (see {@link #onAttemptBegin}), then sends it. */
+  @Override
+  protected void sendProxyRequest(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Request proxyRequest) {
+    Decision d = StickyRouteFilter.decision(clientRequest);
+    String server = d == null || !d.ok() ? null : d.serverName();
+    clientRequest.setAttribute(ATTEMPT_SERVER_ATTRIBUTE, server);
+    onAttemptBegin(clientRequest, attempt(clientRequest), server);
+    super.sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
+  }
+
+  /**
+   * Called as each attempt to forward a request begins: the first one, then every retry or redispatch after a
+   * refused connection or an empty response. Does nothing; override it to log or count the attempts (the
+   * reliability run and the tests do). Runs on the request's thread or the proxy client's; must not block.
+   *
+   * @param clientRequest the client's request
+   * @param attempt 1 for the first attempt, 2 for the first retry, ...
+   * @param server the server the attempt goes to (its name in the configuration)
+   */
+  protected void onAttemptBegin(HttpServletRequest clientRequest, int attempt, String server) {}
+
+  /**
+   * Called when an attempt ends: the server's whole answer was relayed ({@code failure} is null), or the attempt
+   * failed ({@code failure} says how: refused, cut, timed out; {@code status} is the server's status when its
+   * answer had begun, else 0). A retry, if any, is reported next by {@link #onAttemptBegin}. Does nothing by
+   * default; must not block.
+   *
+   * @param clientRequest the client's request
+   * @param attempt the attempt's number, as in {@link #onAttemptBegin}
+   * @param server the server the attempt went to
+   * @param status the server's status, 0 if it never answered
+   * @param failure why the attempt failed, or null
+   */
+  protected void onAttemptEnd(HttpServletRequest clientRequest, int attempt, String server, int status, Throwable failure) {}
+
+  private static int attempt(HttpServletRequest clientRequest) {
+    return (clientRequest.getAttribute(RETRIES_ATTRIBUTE) instanceof Integer n ? n : 0) + 1;
+  }
+
+  private void attemptEnded(HttpServletRequest clientRequest, Response serverResponse, Throwable failure) {
+    onAttemptEnd(clientRequest, attempt(clientRequest), (String) clientRequest.getAttribute(ATTEMPT_SERVER_ATTRIBUTE),
+        serverResponse == null ? 0 : serverResponse.getStatus(), failure);
+  }
+
+  @Override
+  protected void onProxyResponseSuccess(
+      HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse) {
+    attemptEnded(clientRequest, serverResponse, null);
+    super.onProxyResponseSuccess(clientRequest, proxyResponse, serverResponse);
+  }
+
   // ------------------------------------------------------------------------------ retries and redispatch
 
   /**
@@ -315,9 +325,10 @@ public class StickyProxyServlet extends ProxyServlet {
   @Override
   protected void onProxyResponseFailure(
       HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse, Throwable failure) {
+    attemptEnded(clientRequest, serverResponse, failure);
     Exchange ex = StickyRouteFilter.exchange(clientRequest);
     Decision d = StickyRouteFilter.decision(clientRequest);
-    if (d != null && (connectFailure(failure) || emptyResponse(clientRequest, serverResponse, failure)) && !proxyResponse.isCommitted()) {
+    if (d != null && (ProxyRetries.connectFailure(failure) || emptyResponse(clientRequest, serverResponse, failure)) && !proxyResponse.isCommitted()) {
       if (retry(clientRequest, proxyResponse, d)) {
         return;
       }
@@ -355,7 +366,7 @@ public class StickyProxyServlet extends ProxyServlet {
    */
   boolean emptyResponse(HttpServletRequest clientRequest, Response serverResponse, Throwable failure) {
     // a status means the server's answer had begun (Jetty's client response holds 0 until its status line)
-    if ((serverResponse != null && serverResponse.getStatus() > 0) || !idempotent(clientRequest.getMethod())
+    if ((serverResponse != null && serverResponse.getStatus() > 0) || !ProxyRetries.idempotent(clientRequest.getMethod())
         || hasContent(clientRequest)) {
       return false;
     }
@@ -370,30 +381,6 @@ public class StickyProxyServlet extends ProxyServlet {
       }
     }
     return io;
-  }
-
-  /** RFC 9110 §9.2.2's idempotent methods. */
-  static boolean idempotent(String method) {
-    return switch (method) {
-      case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
-      default -> false;
-    };
-  }
-
-  /** Whether the server could not be connected to (refused, unreachable, connect timeout): nothing was sent. */
-  static boolean connectFailure(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof ConnectException || t instanceof UnresolvedAddressException) {
-        return true;
-      }
-      if (t instanceof SocketTimeoutException && String.valueOf(t.getMessage()).contains("Connect")) {
-        return true;
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return false;
   }
 
   /**
@@ -420,11 +407,6 @@ public class StickyProxyServlet extends ProxyServlet {
       getHttpClient().getScheduler().schedule(send, pause, TimeUnit.MILLISECONDS);
     }
     return true;
-  }
-
-  /** The pause before another attempt on the same server: {@code min(timeout connect, 1 s)}. */
-  static long turnAround(BackendConfig bc) {
-    return ConnectRetry.turnAroundMillis(bc);
   }
 
   /** Sends the request again, to the decision's (possibly new) server. */
