@@ -191,10 +191,15 @@ public final class Demo implements AutoCloseable {
    * backend) set to {@code stickyFailure} ({@code null}: the configuration's, HAProxy's redispatch).
    */
   public static Demo start(int port, long interMillis, StickyFailure stickyFailure) throws Exception {
+    return start(port, interMillis, stickyFailure, new StickyProxyServlet());
+  }
+
+  /** As {@link #start(int, long, StickyFailure)}, proxying with {@code proxy} (a subclass that watches attempts). */
+  static Demo start(int port, long interMillis, StickyFailure stickyFailure, StickyProxyServlet proxy) throws Exception {
     Demo d = new Demo(port);
     try {
       d.connector.open();
-      d.boot(interMillis, stickyFailure);
+      d.boot(interMillis, stickyFailure, proxy);
       return d;
     } catch (Exception | Error e) {
       d.close();
@@ -202,7 +207,7 @@ public final class Demo implements AutoCloseable {
     }
   }
 
-  private void boot(long interMillis, StickyFailure stickyFailure) throws Exception {
+  private void boot(long interMillis, StickyFailure stickyFailure, StickyProxyServlet proxyServlet) throws Exception {
     RoutingConfig loaded = ConfigLoader.loadResource(Demo.class.getClassLoader(), CONFIG_RESOURCE, false);
     skipped = loaded.warnings().size();
     Map<String, Integer> ports = new LinkedHashMap<>();
@@ -247,7 +252,7 @@ public final class Demo implements AutoCloseable {
     FilterHolder fh = new FilterHolder(filter);
     fh.setName("stickyroute");
     fh.setAsyncSupported(true);
-    ServletHolder proxy = new ServletHolder("proxy", new StickyProxyServlet());
+    ServletHolder proxy = new ServletHolder("proxy", proxyServlet);
     proxy.setAsyncSupported(true);
     proxy.setInitParameter("timeout", "185000"); // Overleaf's advice for long compiles (timeout server 185s)
     context.addServlet(proxy, "/*");

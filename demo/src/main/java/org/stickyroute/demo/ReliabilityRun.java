@@ -5,10 +5,12 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -42,10 +44,13 @@ import org.stickyroute.config.StickyFailure;
  * it back, waits until they mark it UP, and keeps the load on to the end. Then it checks:
  *
  * <ul>
- *   <li>every failed request is explained: in flight on the instance when it died; a {@code /project/}
- *       request hashed to the dead instance before the checks noticed (map-based hashing recomputes the same
- *       server, so HAProxy answers 503 there too); or, under {@code strict}, the clear error for a user whose
- *       cookie names the dead instance. Anything else is a violation;
+ *   <li>every failed request is explained by what the proxy recorded about it ({@link AttemptLog}: each server
+ *       it tried, when, and how the attempt ended), never by when it was sent: an attempt running on the
+ *       instance while it was being killed failed (the only losses the kill may cause, so never more than the
+ *       requests in flight there at that moment); a {@code /project/} request whose every attempt went to the
+ *       dead instance (map-based hashing recomputes the same server until the checks notice, so HAProxy answers
+ *       503 there too); or, under {@code strict}, the clear error for a user whose cookie names the dead
+ *       instance. A status a server answered itself is never explained, nor is anything else;
  *   <li>browser-like clients keep their {@code SERVERID} cookie's instance while it runs, and every move
  *       comes with a new cookie for the new instance; instances never see the cookie ({@code indirect});
  *   <li>projects stay on their instance whenever all three are up;
@@ -65,6 +70,7 @@ public final class ReliabilityRun {
   /** The instance that is killed and brought back. */
   public static final String VICTIM = "docker-1";
   static final String PROJECT_BACKEND = "sharelatex_project";
+  static final String COOKIE_BACKEND_NAME = Demo.COOKIE_BACKEND;
   static final String[] PAGES = {"/", "/login", "/user/settings", "/learn"};
   static final String STRICT_MARK = "sticky-failure strict";
 
@@ -78,116 +84,6 @@ public final class ReliabilityRun {
    * @param seed the seed of the project ids and pages
    */
   public record Settings(int seconds, int clients, long interMillis, StickyFailure policy, long seed) {}
-
-  /**
-   * The figures of one run.
-   *
-   * @param settings what ran
-   * @param requests answers received (and transport failures)
-   * @param ok 2xx answers
-   * @param statuses the other answers by status, and {@code 0} for transport failures
-   * @param seconds the measured length of the load
-   * @param p50Millis median latency
-   * @param p99Millis 99th percentile latency
-   * @param maxMillis largest latency
-   * @param inFlightAtKill requests the proxy had in flight on the instance when it was killed (both
-   *     backends, sampled just before and just after)
-   * @param lostInFlight failed requests sent before the kill completed and still running when it began
-   * @param lostDetails up to ten of those, as text
-   * @param steadyRequests requests sent while every instance was up (before the kill, after recovery)
-   * @param steadyFailures of those, the ones that failed (other than those in flight at the kill): must be 0
-   * @param projectHashed503 {@code /project/} requests to the dead instance before the checks noticed, answered
-   *     503 after the retries (HAProxy's behaviour for map-based hashing)
-   * @param strictErrors the clear error pages under {@code strict}
-   * @param cookieMoves responses that moved a client to another instance, each with a new cookie
-   * @param victimClients clients whose cookie named the victim when it died
-   * @param victimClientsMoved of those, the clients that got a new cookie for another instance
-   * @param downMillis per backend, kill to DOWN
-   * @param upMillis per backend, restore to UP
-   * @param downBoundMillis {@code fall × inter} with the jitter, plus {@code fall} times the longest probe
-   *     (the checker waits {@code inter} after each probe ends)
-   * @param upBoundMillis {@code rise × inter} with the jitter, plus {@code rise} times the longest probe
-   * @param longestProbeMillis the longest health-check probe of the victim seen during the run
-   * @param inFlightAtEnd every server's in-flight count at the end, summed
-   * @param minInFlightSeen the smallest in-flight count sampled during the run
-   * @param heapMb the used heap after a full GC: after warm-up, before the kill, after recovery, at the end
-   * @param violations what did not hold (empty when the run passed)
-   */
-  public record Report(
-      Settings settings,
-      long requests,
-      long ok,
-      Map<Integer, Long> statuses,
-      double seconds,
-      double p50Millis,
-      double p99Millis,
-      double maxMillis,
-      int inFlightAtKill,
-      long lostInFlight,
-      List<String> lostDetails,
-      long steadyRequests,
-      long steadyFailures,
-      long projectHashed503,
-      long strictErrors,
-      long cookieMoves,
-      int victimClients,
-      int victimClientsMoved,
-      Map<String, Long> downMillis,
-      Map<String, Long> upMillis,
-      long downBoundMillis,
-      long upBoundMillis,
-      long longestProbeMillis,
-      long inFlightAtEnd,
-      long minInFlightSeen,
-      List<Double> heapMb,
-      List<String> violations) {
-
-    /** Whether every check held. */
-    public boolean passed() {
-      return violations.isEmpty();
-    }
-
-    /** The report as text, one figure per line. */
-    public String text() {
-      StringBuilder b = new StringBuilder();
-      b.append(String.format(Locale.ROOT, "reliability: %d clients, %.0f s, inter %d ms, sticky-failure %s, seed %d%n",
-          settings.clients(), seconds, settings.interMillis(), settings.policy().name().toLowerCase(Locale.ROOT),
-          settings.seed()));
-      b.append(String.format(Locale.ROOT, "  requests        %,d (%,.0f/s), 2xx %,d, other %s%n", requests, requests / seconds, ok,
-          statuses.isEmpty() ? "none" : statuses));
-      b.append(String.format(Locale.ROOT, "  steady load     %,d requests while every instance was up (before the kill, after recovery): %d non-2xx%n",
-          steadyRequests, steadyFailures));
-      b.append(String.format(Locale.ROOT, "  latency         p50 %.2f ms, p99 %.2f ms, max %.0f ms%n", p50Millis, p99Millis, maxMillis));
-      b.append(String.format(Locale.ROOT, "  kill %s       %d request(s) in flight on it; %d failed (in flight when it died)%n",
-          VICTIM, inFlightAtKill, lostInFlight));
-      for (String l : lostDetails) {
-        b.append("                    ").append(l).append('\n');
-      }
-      b.append(String.format(Locale.ROOT, "  project 503s    %d (/project/ hashed to %s before the checks noticed: HAProxy's map-based behaviour)%n",
-          projectHashed503, VICTIM));
-      if (settings.policy() == StickyFailure.STRICT) {
-        b.append(String.format(Locale.ROOT, "  strict errors   %d (clear error page for users whose cookie names %s)%n", strictErrors, VICTIM));
-      }
-      b.append(String.format(Locale.ROOT, "  sticky clients  %d had a cookie for %s when it died; %d moved with a new cookie; %d moves in all, each with a new cookie%n",
-          victimClients, VICTIM, victimClientsMoved, cookieMoves));
-      b.append(String.format(Locale.ROOT, "  detection       DOWN after %s ms (bound %d), UP after %s ms (bound %d)%n",
-          downMillis, downBoundMillis, upMillis, upBoundMillis));
-      b.append(String.format(Locale.ROOT, "                  (bounds: fall or rise x inter x 1.05 + that many of the longest probe, %d ms, + 250 ms)%n",
-          longestProbeMillis));
-      b.append(String.format(Locale.ROOT, "  counters        in flight at the end %d, lowest seen %d%n", inFlightAtEnd, minInFlightSeen));
-      b.append(String.format(Locale.ROOT, "  heap after GC   %s MB (after warm-up, before the kill, after recovery, at the end)%n", heapMb));
-      b.append(violations.isEmpty() ? "  PASSED: every check held\n" : "  FAILED:\n");
-      int shown = 0;
-      for (String v : violations) {
-        if (shown++ == 20) {
-          b.append("    ... ").append(violations.size() - 20).append(" more\n");
-          break;
-        }
-        b.append("    ").append(v).append('\n');
-      }
-      return b.toString();
-    }
-  }
 
   // ---------------------------------------------------------------------------------------- the run
 
@@ -214,13 +110,15 @@ public final class ReliabilityRun {
   private final LongAdder steadyFailed = new LongAdder();
   private final Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
   private final LongAdder cookieMoves = new LongAdder();
-  private final Histogram latency = new Histogram();
+  private final LatencyHistogram latency = new LatencyHistogram();
   private final ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
   private final AtomicInteger violationCount = new AtomicInteger();
   private final Map<String, String> projectHome = new ConcurrentHashMap<>();
   private final AtomicLong minInFlight = new AtomicLong(Long.MAX_VALUE);
   private final AtomicLong longestProbe = new AtomicLong();
+  private final AttemptLog attempts = new AttemptLog();
+  private final AtomicLong requestIds = new AtomicLong();
   private final List<Client> clients = new ArrayList<>();
 
   private ReliabilityRun(Settings settings, PrintStream log) {
@@ -233,8 +131,8 @@ public final class ReliabilityRun {
    * (the detail only for failures that are not the expected pages), so that tens of thousands of expected
    * failures do not show up as heap growth in the run's own figures.
    */
-  record Failure(Client client, String path, String sentCookie, long sent, long done, int status, boolean strictPage,
-      String servedBy, String detail) {}
+  record Failure(Client client, long id, String path, String sentCookie, long sent, long done, int status,
+      boolean strictPage, boolean haproxy503, String servedBy, String detail) {}
 
   /** One closed-loop client: a browser with a cookie jar of one SERVERID cookie, or a project's compiles. */
   static final class Client {
@@ -254,7 +152,7 @@ public final class ReliabilityRun {
   }
 
   /** Runs the load and the failure, and checks everything; never throws for a failed check. */
-  public static Report run(Settings settings, PrintStream log) throws Exception {
+  public static ReliabilityReport run(Settings settings, PrintStream log) throws Exception {
     ReliabilityRun r = new ReliabilityRun(settings, log);
     try {
       return r.go();
@@ -277,8 +175,8 @@ public final class ReliabilityRun {
     }
   }
 
-  private Report go() throws Exception {
-    demo = Demo.start(0, settings.interMillis(), settings.policy());
+  private ReliabilityReport go() throws Exception {
+    demo = Demo.start(0, settings.interMillis(), settings.policy(), attempts);
     base = "http://127.0.0.1:" + demo.port();
     long inter = demo.interMillis();
     int rise = 0;
@@ -374,12 +272,13 @@ public final class ReliabilityRun {
     for (Client c : clients) {
       c.cookieAtKill = c.cookie;
     }
-    int inFlightAtKill = inFlightOn(VICTIM);
     killStart = System.nanoTime();
     demo.instance(VICTIM).setState(DemoInstance.State.DOWN);
     killDone = System.nanoTime();
-    inFlightAtKill = Math.max(inFlightAtKill, inFlightOn(VICTIM));
-    log.printf(Locale.ROOT, "reliability: t=%.1fs killed %s (%d in flight on it)%n", secondsSince(start), VICTIM, inFlightAtKill);
+    // measured at the proxy: the requests with an attempt running on the victim while it was being killed
+    Set<Long> inFlightAtKill = new HashSet<>(attempts.runningOn(VICTIM, killStart, killDone));
+    log.printf(Locale.ROOT, "reliability: t=%.1fs killed %s (%d in flight on it)%n", secondsSince(start), VICTIM,
+        inFlightAtKill.size());
 
     long deadline = killStart + TimeUnit.MILLISECONDS.toNanos(downBound * 4 + 5000);
     while (downAt.size() < victimBackends().size() && System.nanoTime() < deadline) {
@@ -451,36 +350,27 @@ public final class ReliabilityRun {
       }
     }
 
-    // every failure explained
+    // every failure explained, by what the proxy recorded about it
     long lost = 0;
     List<String> lostDetails = new ArrayList<>();
     long project503 = 0;
     long strict = 0;
     for (Failure f : failures) {
-      if (f.client().project && f.status() == 503 && VICTIM.equals(projectHome.get(f.path()))
-          && f.sent() >= killStart && f.sent() < projectDown) {
-        project503++;
-      } else if (settings.policy() == StickyFailure.STRICT && !f.client().project && VICTIM.equals(f.sentCookie())
-          && f.strictPage() && f.done() >= killStart && f.sent() < recovered) {
-        strict++;
-      } else if (f.sent() < killDone && f.done() >= killStart && (f.status() != 500 || VICTIM.equals(f.servedBy()))) {
-        // in flight when the instance died: retried where allowed, else its last answer (an instance that is
-        // stopping may itself answer 500 to what it was serving) or the proxy's 502/503
-        lost++;
-        if (lostDetails.size() < 10) {
-          lostDetails.add(String.format(Locale.ROOT, "%s %s (cookie %s) -> %s %s%s", f.client().project ? "project" : "page",
-              f.path(), f.sentCookie(), f.status() == 0 ? "transport failure" : f.status(),
-              f.servedBy() == null ? "" : "from " + f.servedBy() + ": ", f.detail()));
+      List<AttemptLog.Attempt> tried = attempts.of(f.id());
+      switch (cause(f, tried, inFlightAtKill)) {
+        case PROJECT_HASHED_TO_DEAD -> project503++;
+        case STRICT_PAGE -> strict++;
+        case CUT_BY_THE_KILL -> {
+          lost++;
+          if (lostDetails.size() < 10) {
+            lostDetails.add(describe(f, tried, start));
+          }
         }
-      } else {
-        violation(String.format(Locale.ROOT, "unexplained failure at t=%.3fs: %s %s (cookie %s) -> %s %s%s",
-            (f.sent() - start) / 1e9, f.client().project ? "project" : "page", f.path(), f.sentCookie(),
-            f.status() == 0 ? "transport failure" : f.status(), f.servedBy() == null ? "" : "from " + f.servedBy() + ": ",
-            f.detail()));
+        default -> violation("unexplained failure: " + describe(f, tried, start));
       }
     }
-    if (lost > inFlightAtKill + 2L) { // the samples bracket the kill; allow the two requests between them
-      violation("lost " + lost + " requests sent before the kill, but only " + inFlightAtKill + " were in flight on " + VICTIM);
+    if (lost > inFlightAtKill.size()) { // cannot happen: each loss is one of them
+      violation("lost " + lost + " requests, but only " + inFlightAtKill.size() + " were in flight on " + VICTIM);
     }
     if (steadyFailed.sum() != 0) {
       violation(steadyFailed.sum() + " non-2xx answers while every instance was up");
@@ -512,11 +402,75 @@ public final class ReliabilityRun {
       v.add("... " + (violationCount.get() - v.size()) + " more violations not kept");
     }
     Settings ran = new Settings(settings.seconds(), settings.clients(), inter, settings.policy(), settings.seed());
-    return new Report(ran, requests.sum(), ok.sum(), Collections.unmodifiableMap(other), seconds,
-        latency.percentile(0.50), latency.percentile(0.99), latency.max(), inFlightAtKill, lost, List.copyOf(lostDetails), steady.sum(),
+    return new ReliabilityReport(ran, requests.sum(), ok.sum(), Collections.unmodifiableMap(other), seconds,
+        latency.percentile(0.50), latency.percentile(0.99), latency.max(), inFlightAtKill.size(), lost, List.copyOf(lostDetails), steady.sum(),
         steadyFailed.sum(), project503, strict,
         cookieMoves.sum(), victimClients, victimMoved, downMillis, upMillis, downBound, upBound, probe, inFlightAtEnd,
         minSeen, List.copyOf(heap), List.copyOf(v));
+  }
+
+  /** Why a request failed, by the facts the proxy recorded. */
+  enum Cause {
+    /** It had an attempt running on the victim while it was killed, and that attempt failed. */
+    CUT_BY_THE_KILL,
+    /**
+     * A {@code /project/} request answered HAProxy's 503 after every attempt went to the dead victim (map-based
+     * hashing before the checks noticed).
+     */
+    PROJECT_HASHED_TO_DEAD,
+    /**
+     * Under {@code strict}, the strict page for a cookie naming the victim: every attempt went to the dead victim,
+     * or none was made because the router had it DOWN.
+     */
+    STRICT_PAGE,
+    /** None of the above: a violation. */
+    UNEXPLAINED
+  }
+
+  /** Classifies one failed request by its attempts; a status any server answered itself is never explained. */
+  Cause cause(Failure f, List<AttemptLog.Attempt> tried, Set<Long> inFlightAtKill) {
+    if (!tried.isEmpty()) {
+      AttemptLog.Attempt last = tried.get(tried.size() - 1);
+      if (last.failure() == null && last.status() == f.status()) {
+        return Cause.UNEXPLAINED; // a server answered this status itself (a dying instance must not answer at all)
+      }
+    }
+    boolean cut = tried.stream().anyMatch(a -> VICTIM.equals(a.server()) && a.failure() != null
+        && a.begin() <= killDone && a.end() >= killStart);
+    if (cut && inFlightAtKill.contains(f.id())) {
+      return Cause.CUT_BY_THE_KILL;
+    }
+    // Every attempt went to the victim while it was dead: refused, or sent on a kept-alive connection the kill had
+    // reset, before any answer began. With no attempt at all, a strict page is explained when the router had the
+    // victim DOWN while the request was routed (the filter then answers without calling the proxy).
+    boolean onlyTheDeadVictim = tried.isEmpty()
+        ? f.strictPage() && f.sent() <= upAt.getOrDefault(COOKIE_BACKEND_NAME, Long.MAX_VALUE)
+            && f.done() >= downAt.getOrDefault(COOKIE_BACKEND_NAME, Long.MAX_VALUE)
+        : tried.stream().allMatch(a -> VICTIM.equals(a.server()) && a.failure() != null && a.status() == 0
+            && (a.refused() || a.begin() >= killStart && a.begin() < restoreStart));
+    if (onlyTheDeadVictim && f.client().project && f.status() == 503 && f.haproxy503()) {
+      return Cause.PROJECT_HASHED_TO_DEAD;
+    }
+    if (onlyTheDeadVictim && settings.policy() == StickyFailure.STRICT && !f.client().project
+        && VICTIM.equals(f.sentCookie()) && f.strictPage()) {
+      return Cause.STRICT_PAGE;
+    }
+    return Cause.UNEXPLAINED;
+  }
+
+  private String describe(Failure f, List<AttemptLog.Attempt> tried, long start) {
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "t=%.3fs %s %s (cookie %s) -> %s%s", (f.sent() - start) / 1e9,
+        f.client().project ? "project" : "page", f.path(), f.sentCookie(), f.status() == 0 ? "transport failure" : f.status(),
+        f.servedBy() == null ? "" : " from " + f.servedBy()));
+    b.append("; attempts:");
+    for (AttemptLog.Attempt a : tried) {
+      b.append(String.format(Locale.ROOT, " [%s, %.3f-%s]", a, (a.begin() - start) / 1e9,
+          a.end() == Long.MAX_VALUE ? "" : String.format(Locale.ROOT, "%.3fs", (a.end() - start) / 1e9)));
+    }
+    if (!f.detail().isEmpty()) {
+      b.append("; answer: ").append(f.detail());
+    }
+    return b.toString();
   }
 
   // ------------------------------------------------------------------------------------- one request
@@ -528,14 +482,16 @@ public final class ReliabilityRun {
     }
     String path = c.paths[c.next++ % c.paths.length];
     String cookie = c.project ? null : c.cookie;
+    long id = requestIds.incrementAndGet();
     Request request = http.newRequest(URI.create(base + path)).timeout(60, TimeUnit.SECONDS);
-    request.headers(h -> h.put(HttpHeader.COOKIE, cookie == null ? "lang=en" : "SERVERID=" + cookie + "; lang=en"));
+    request.headers(h -> h.put(HttpHeader.COOKIE, cookie == null ? "lang=en" : "SERVERID=" + cookie + "; lang=en")
+        .put(AttemptLog.ID_HEADER, Long.toString(id)));
     long sent = System.nanoTime();
     request.send(new BufferingResponseListener(64 * 1024) {
       @Override
       public void onComplete(Result result) {
         try {
-          record(c, path, cookie, sent, result, result.isFailed() ? null : getContentAsString());
+          record(c, id, path, cookie, sent, result, result.isFailed() ? null : getContentAsString());
         } catch (RuntimeException e) {
           violation("checking an answer threw: " + e);
         }
@@ -544,7 +500,7 @@ public final class ReliabilityRun {
     });
   }
 
-  private void record(Client c, String path, String sentCookie, long sent, Result result, String body) {
+  private void record(Client c, long id, String path, String sentCookie, long sent, Result result, String body) {
     long done = System.nanoTime();
     requests.increment();
     latency.record(done - sent);
@@ -557,7 +513,8 @@ public final class ReliabilityRun {
     }
     if (result.isFailed()) {
       statuses.computeIfAbsent(0, k -> new LongAdder()).increment();
-      failures.add(new Failure(c, path, sentCookie, sent, done, 0, false, null, String.valueOf(result.getFailure())));
+      failures.add(new Failure(c, id, path, sentCookie, sent, done, 0, false, false, null,
+          String.valueOf(result.getFailure())));
       return;
     }
     var response = result.getResponse();
@@ -567,14 +524,15 @@ public final class ReliabilityRun {
       boolean strictPage = body != null && body.contains(STRICT_MARK);
       boolean haproxy503 = status == 503 && body != null && body.contains("No server is available to handle this request.");
       String detail = strictPage ? "strict page" : haproxy503 ? "HAProxy's 503 page" : body == null ? "" : body.replace('\n', ' ');
-      failures.add(new Failure(c, path, sentCookie, sent, done, status, strictPage, response.getHeaders().get("X-Served-By"),
-          detail.length() > 1200 ? detail.substring(0, 1200) : detail));
+      failures.add(new Failure(c, id, path, sentCookie, sent, done, status, strictPage, haproxy503,
+          response.getHeaders().get("X-Served-By"), detail.length() > 1200 ? detail.substring(0, 1200) : detail));
       if (strictPage && hasSetCookie(response.getHeaders().getFields(HttpHeader.SET_COOKIE))) {
         violation("a strict error page carried a Set-Cookie");
       }
       return;
     }
     ok.increment();
+    attempts.forget(id); // a 2xx needs no explaining
     String servedBy = response.getHeaders().get("X-Served-By");
     if (servedBy == null) {
       violation("2xx without X-Served-By for " + path);
@@ -680,10 +638,6 @@ public final class ReliabilityRun {
     return all;
   }
 
-  private int inFlightOn(String server) {
-    return allServerStats().stream().filter(s -> s.name().equals(server)).mapToInt(ServerStatsRow::inFlight).sum();
-  }
-
   private long totalInFlight() {
     return allServerStats().stream().mapToLong(ServerStatsRow::inFlight).sum();
   }
@@ -739,41 +693,6 @@ public final class ReliabilityRun {
     return (System.nanoTime() - start) / 1e9;
   }
 
-  /** Latencies: 10 µs buckets to 100 ms, then 1 ms buckets to 120 s. */
-  static final class Histogram {
-    private static final int FINE = 10_000;
-    private final AtomicLongArray counts = new AtomicLongArray(FINE + 120_000);
-    private final AtomicLong max = new AtomicLong();
-
-    void record(long nanos) {
-      long micros = Math.max(0, nanos / 1000);
-      int i = micros < 100_000 ? (int) (micros / 10) : (int) Math.min(FINE + micros / 1000 - 100, counts.length() - 1);
-      counts.incrementAndGet(i);
-      max.accumulateAndGet(nanos, Math::max);
-    }
-
-    /** The upper edge of the bucket holding the {@code q} quantile, in milliseconds. */
-    double percentile(double q) {
-      long total = 0;
-      for (int i = 0; i < counts.length(); i++) {
-        total += counts.get(i);
-      }
-      long rank = (long) Math.ceil(q * total);
-      long seen = 0;
-      for (int i = 0; i < counts.length(); i++) {
-        seen += counts.get(i);
-        if (seen >= rank && seen > 0) {
-          return i < FINE ? (i + 1) / 100.0 : (i - FINE + 101);
-        }
-      }
-      return 0;
-    }
-
-    double max() {
-      return max.get() / 1e6;
-    }
-  }
-
   // --------------------------------------------------------------------------------------------- main
 
   static final String USAGE = """
@@ -826,7 +745,7 @@ public final class ReliabilityRun {
       System.exit(Demo.EXIT_USAGE);
       return;
     }
-    Report r = run(new Settings(seconds, clientCount, inter, policy, seed), System.out);
+    ReliabilityReport r = run(new Settings(seconds, clientCount, inter, policy, seed), System.out);
     System.out.print(r.text());
     System.exit(r.passed() ? 0 : 1);
   }

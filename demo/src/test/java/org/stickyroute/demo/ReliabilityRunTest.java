@@ -24,7 +24,7 @@ class ReliabilityRunTest {
 
   @Test
   void redispatchUnderLoad() throws Exception {
-    ReliabilityRun.Report r = ReliabilityRun.run(
+    ReliabilityReport r = ReliabilityRun.run(
         new ReliabilityRun.Settings(20, 200, 1000, StickyFailure.REDISPATCH, seed()), System.out);
     System.out.print(r.text());
     assertTrue(r.passed(), r.text());
@@ -42,7 +42,7 @@ class ReliabilityRunTest {
 
   @Test
   void strictUnderLoad() throws Exception {
-    ReliabilityRun.Report r = ReliabilityRun.run(
+    ReliabilityReport r = ReliabilityRun.run(
         new ReliabilityRun.Settings(20, 120, 1000, StickyFailure.STRICT, seed()), System.out);
     System.out.print(r.text());
     assertTrue(r.passed(), r.text());
@@ -64,7 +64,7 @@ class ReliabilityRunTest {
 
   @Test
   void histogramPercentiles() {
-    ReliabilityRun.Histogram h = new ReliabilityRun.Histogram();
+    LatencyHistogram h = new LatencyHistogram();
     for (int i = 1; i <= 100; i++) {
       h.record(i * 1_000_000L); // 1..100 ms
     }
