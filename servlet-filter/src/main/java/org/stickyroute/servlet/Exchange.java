@@ -313,6 +313,7 @@ final class Exchange implements RequestView, ResponseView {
    */
   void noServerResponse() {
     noServerResponse = true;
+    decision.discardStickStores();
   }
 
   /**
@@ -352,7 +353,8 @@ final class Exchange implements RequestView, ResponseView {
       dropServerCookies();
       return;
     }
-    if (nothingToAdd()) {
+    boolean learn = decision.learnsFromResponse();
+    if (nothingToAdd() && !learn) {
       return;
     }
     try {
@@ -361,7 +363,12 @@ final class Exchange implements RequestView, ResponseView {
       for (int i = 0; i < serverCookieCount; i++) {
         view(SET_COOKIE, serverCookies[i]);
       }
-      if (decision.readsCacheHeaders()) {
+      if (learn) {
+        // stick store-response rules read any header: show them all (the held cookies first, as indexed)
+        for (String name : out.getHeaderNames()) {
+          viewAll(out, name);
+        }
+      } else if (decision.readsCacheHeaders()) {
         viewAll(out, "Cache-Control");
         viewAll(out, "Pragma");
         viewAll(out, "Expires");
