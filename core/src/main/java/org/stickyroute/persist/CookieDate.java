@@ -68,16 +68,9 @@ public final class CookieDate {
    */
   public static int decode(CharSequence s, int at) {
     int out = 0;
-    for (int i = 0; i < LENGTH; i++) {
-      char c = s.charAt(at + i);
-      if (c >= 128) {
-        return -1;
-      }
-      int b = REVERSE[c];
-      if (b < 0) {
-        return -1;
-      }
-      out = (out << 6) + b;
+    for (int i = 0; i < LENGTH && out >= 0; i++) {
+      int b = digit(s.charAt(at + i));
+      out = b < 0 ? -1 : (out << 6) + b;
     }
     return out;
   }
@@ -85,17 +78,15 @@ public final class CookieDate {
   /** As {@link #decode(CharSequence, int)} over a char array. */
   public static int decode(char[] s, int at) {
     int out = 0;
-    for (int i = 0; i < LENGTH; i++) {
-      char c = s[at + i];
-      if (c >= 128) {
-        return -1;
-      }
-      int b = REVERSE[c];
-      if (b < 0) {
-        return -1;
-      }
-      out = (out << 6) + b;
+    for (int i = 0; i < LENGTH && out >= 0; i++) {
+      int b = digit(s[at + i]);
+      out = b < 0 ? -1 : (out << 6) + b;
     }
     return out;
+  }
+
+  /** The 6-bit value of one character of the alphabet, or -1. */
+  private static int digit(char c) {
+    return c < 128 ? REVERSE[c] : -1;
   }
 }

@@ -31,12 +31,7 @@ public final class CookieMatch {
 
   int headers;
   CharSequence[] originals = new CharSequence[4];
-  int[] action = new int[4];
-  int[] outFrom = new int[4];
-  int[] outLen = new int[4];
-  CharRange[] views = new CharRange[4];
-  char[] out = new char[512];
-  int outUsed;
+  final HeaderEdits edits = new HeaderEdits(4, 512);
   char[] work = new char[512];
   char[] work2 = new char[512];
   char[] result;
@@ -71,18 +66,10 @@ public final class CookieMatch {
     signedPrevious = false;
     downMatch = false;
     headers = headerCount;
-    outUsed = 0;
     if (originals.length < headerCount) {
-      int n = Math.max(headerCount, originals.length * 2);
-      originals = new CharSequence[n];
-      action = new int[n];
-      outFrom = new int[n];
-      outLen = new int[n];
-      views = new CharRange[n];
+      originals = new CharSequence[Math.max(headerCount, originals.length * 2)];
     }
-    for (int i = 0; i < headerCount; i++) {
-      action[i] = KEEP;
-    }
+    edits.reset(headerCount);
   }
 
   char[] work(int len) {
@@ -98,28 +85,6 @@ public final class CookieMatch {
       work2 = new char[Math.max(len, work2.length * 2)];
     }
     return work2;
-  }
-
-  void store(int header, char[] b, int len) {
-    if (out.length < outUsed + len) {
-      char[] n = new char[Math.max(outUsed + len, out.length * 2)];
-      System.arraycopy(out, 0, n, 0, outUsed);
-      out = n;
-      for (int i = 0; i < header; i++) {
-        if (views[i] != null) {
-          views[i].buf = n;
-        }
-      }
-    }
-    System.arraycopy(b, 0, out, outUsed, len);
-    action[header] = REWRITE;
-    outFrom[header] = outUsed;
-    outLen[header] = len;
-    if (views[header] == null) {
-      views[header] = new CharRange();
-    }
-    views[header].set(out, outUsed, len);
-    outUsed += len;
   }
 
   /**
@@ -176,17 +141,12 @@ public final class CookieMatch {
 
   /** What to do with {@code Cookie} header {@code i}: {@link #KEEP}, {@link #REMOVE} or {@link #REWRITE}. */
   public int action(int i) {
-    return action[i];
+    return edits.action(i);
   }
 
   /** Whether any {@code Cookie} header must be changed or removed before forwarding. */
   public boolean cookiesChanged() {
-    for (int i = 0; i < headers; i++) {
-      if (action[i] != KEEP) {
-        return true;
-      }
-    }
-    return false;
+    return edits.anyChanged(headers);
   }
 
   /**
@@ -194,11 +154,11 @@ public final class CookieMatch {
    * valid until this holder is reused), or {@code null} when the header must be removed.
    */
   public CharSequence forwarded(int i) {
-    switch (action[i]) {
+    switch (edits.action(i)) {
       case REMOVE:
         return null;
       case REWRITE:
-        return views[i];
+        return edits.rewritten(i);
       default:
         return originals[i];
     }

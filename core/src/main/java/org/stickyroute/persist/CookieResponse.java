@@ -19,10 +19,7 @@ public final class CookieResponse {
   public static final String PRIVATE = "private";
 
   int headers;
-  int[] action = new int[8];
-  CharRange[] views = new CharRange[8];
-  char[] out = new char[256];
-  int outUsed;
+  final HeaderEdits edits = new HeaderEdits(8, 256);
   char[] work = new char[256];
   String setCookie;
   boolean cacheControlPrivate;
@@ -39,19 +36,11 @@ public final class CookieResponse {
 
   void reset(int headerCount) {
     headers = headerCount;
-    outUsed = 0;
     setCookie = null;
     cacheControlPrivate = false;
     flag = 'N';
     serverSetOurCookie = false;
-    if (action.length < headerCount) {
-      int n = Math.max(headerCount, action.length * 2);
-      action = new int[n];
-      views = new CharRange[n];
-    }
-    for (int i = 0; i < headerCount; i++) {
-      action[i] = CookieMatch.KEEP;
-    }
+    edits.reset(headerCount);
   }
 
   char[] work(int len) {
@@ -61,32 +50,12 @@ public final class CookieResponse {
     return work;
   }
 
-  void store(int header, char[] b, int len) {
-    if (out.length < outUsed + len) {
-      char[] n = new char[Math.max(outUsed + len, out.length * 2)];
-      System.arraycopy(out, 0, n, 0, outUsed);
-      out = n;
-      for (int i = 0; i < header; i++) {
-        if (views[i] != null) {
-          views[i].buf = n;
-        }
-      }
-    }
-    System.arraycopy(b, 0, out, outUsed, len);
-    action[header] = CookieMatch.REWRITE;
-    if (views[header] == null) {
-      views[header] = new CharRange();
-    }
-    views[header].set(out, outUsed, len);
-    outUsed += len;
-  }
-
   /**
    * What to do with response header {@code i}: {@link CookieMatch#KEEP}, {@link CookieMatch#REMOVE} or {@link
    * CookieMatch#REWRITE} (only {@code Set-Cookie} headers are ever changed).
    */
   public int action(int i) {
-    return action[i];
+    return edits.action(i);
   }
 
   /** Number of headers of the response this holder was filled for. */
@@ -96,17 +65,12 @@ public final class CookieResponse {
 
   /** The new value of header {@code i} when {@link #action(int)} is {@code REWRITE}, else {@code null}. */
   public CharSequence rewritten(int i) {
-    return action[i] == CookieMatch.REWRITE ? views[i] : null;
+    return edits.rewritten(i);
   }
 
   /** Whether any of the server's headers must be changed or removed. */
   public boolean headersChanged() {
-    for (int i = 0; i < headers; i++) {
-      if (action[i] != CookieMatch.KEEP) {
-        return true;
-      }
-    }
-    return false;
+    return edits.anyChanged(headers);
   }
 
   /** The value of the {@code Set-Cookie} header to append, or {@code null} for none. */

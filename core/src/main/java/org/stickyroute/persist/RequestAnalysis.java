@@ -75,9 +75,9 @@ final class RequestAnalysis {
       int end = header(b, len, servers, now, out);
       if (end != len) {
         if (end == 0) {
-          out.action[h] = CookieMatch.REMOVE;
+          out.edits.remove(h);
         } else {
-          out.store(h, out.result, end);
+          out.edits.rewrite(h, out.result, end);
         }
       }
     }

@@ -135,7 +135,7 @@ final class ServerSetCookie {
       if (preserve) {
         out.serverSetOurCookie = true;
       } else if (insert || (direct && indirect)) {
-        out.action[h] = CookieMatch.REMOVE;
+        out.edits.remove(h);
         out.flag = 'D';
         return;
       } else if (valueChars[server] != null && (rewrite || prefix)) {
@@ -161,7 +161,7 @@ final class ServerSetCookie {
       }
     }
     if (changed) {
-      out.store(h, b, hdrEnd);
+      out.edits.rewrite(h, b, hdrEnd);
     }
   }
 }

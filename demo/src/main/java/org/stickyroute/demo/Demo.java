@@ -150,7 +150,7 @@ public final class Demo implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
   private final List<DemoInstance> instances = new ArrayList<>();
-  private final List<HttpHealthChecker> checkers = new ArrayList<>();
+  private final Map<String, HttpHealthChecker> checkers = new LinkedHashMap<>(); // by backend
   private Router router;
   private RoutingConfig config;
   private StatsConfig.Credential credential;
@@ -191,10 +191,15 @@ public final class Demo implements AutoCloseable {
    * backend) set to {@code stickyFailure} ({@code null}: the configuration's, HAProxy's redispatch).
    */
   public static Demo start(int port, long interMillis, StickyFailure stickyFailure) throws Exception {
+    return start(port, interMillis, stickyFailure, new StickyProxyServlet());
+  }
+
+  /** As {@link #start(int, long, StickyFailure)}, proxying with {@code proxy} (a subclass that watches attempts). */
+  static Demo start(int port, long interMillis, StickyFailure stickyFailure, StickyProxyServlet proxy) throws Exception {
     Demo d = new Demo(port);
     try {
       d.connector.open();
-      d.boot(interMillis, stickyFailure);
+      d.boot(interMillis, stickyFailure, proxy);
       return d;
     } catch (Exception | Error e) {
       d.close();
@@ -202,7 +207,7 @@ public final class Demo implements AutoCloseable {
     }
   }
 
-  private void boot(long interMillis, StickyFailure stickyFailure) throws Exception {
+  private void boot(long interMillis, StickyFailure stickyFailure, StickyProxyServlet proxyServlet) throws Exception {
     RoutingConfig loaded = ConfigLoader.loadResource(Demo.class.getClassLoader(), CONFIG_RESOURCE, false);
     skipped = loaded.warnings().size();
     Map<String, Integer> ports = new LinkedHashMap<>();
@@ -237,7 +242,7 @@ public final class Demo implements AutoCloseable {
     router = Router.create(config);
     for (Backend b : router.backends()) {
       if (b.config().servers().stream().anyMatch(ServerConfig::check)) {
-        checkers.add(HttpHealthChecker.start(b));
+        checkers.put(b.name(), HttpHealthChecker.start(b));
       }
     }
 
@@ -247,7 +252,7 @@ public final class Demo implements AutoCloseable {
     FilterHolder fh = new FilterHolder(filter);
     fh.setName("stickyroute");
     fh.setAsyncSupported(true);
-    ServletHolder proxy = new ServletHolder("proxy", new StickyProxyServlet());
+    ServletHolder proxy = new ServletHolder("proxy", proxyServlet);
     proxy.setAsyncSupported(true);
     proxy.setInitParameter("timeout", "185000"); // Overleaf's advice for long compiles (timeout server 185s)
     context.addServlet(proxy, "/*");
@@ -302,6 +307,12 @@ public final class Demo implements AutoCloseable {
     return instances;
   }
 
+  /** Health checks completed so far on {@code server} of {@code backend} (0 if it is not checked). */
+  public long checksCompleted(String backend, String server) {
+    HttpHealthChecker c = checkers.get(backend);
+    return c == null ? 0 : c.probes(server);
+  }
+
   /** The instance named {@code name}, or {@code null}. */
   public DemoInstance instance(String name) {
     for (DemoInstance i : instances) {
@@ -339,7 +350,7 @@ public final class Demo implements AutoCloseable {
     } catch (Exception e) {
       System.err.println("stickyroute demo: stopping the proxy: " + e);
     }
-    for (HttpHealthChecker c : checkers) {
+    for (HttpHealthChecker c : checkers.values()) {
       c.close();
     }
     for (DemoInstance i : instances) {

@@ -158,7 +158,7 @@ class DemoTest {
     }
     awaitStatus(victim, "UP");
     Backend generic = demo.router().backend("sharelatex_generic");
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (busy(generic) != 0 && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
@@ -188,9 +188,9 @@ class DemoTest {
     return n;
   }
 
-  /** Polls the stats JSON until {@code server} of sharelatex_generic has {@code status} (deadline 10 s). */
+  /** Polls the stats JSON until {@code server} of sharelatex_generic has {@code status} (deadline 30 s). */
   private static void awaitStatus(String server, String status) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     List<String> seen = List.of();
     while (System.nanoTime() < deadline) {
       String json = get("/stickyroute/stats?format=json", "Authorization", auth()).body();

@@ -10,10 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.SocketTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
-import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -24,14 +21,10 @@ import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.ProxyServlet;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
-import org.stickyroute.AdminState;
 import org.stickyroute.Backend;
-import org.stickyroute.BackendSnapshot;
+import org.stickyroute.ConnectRetry;
 import org.stickyroute.Decision;
-import org.stickyroute.Health;
 import org.stickyroute.Router;
-import org.stickyroute.ServerRuntimeState;
-import org.stickyroute.config.BackendConfig;
 
 /**
  * Jetty 12's {@link ProxyServlet} (ee10) behind {@link StickyRouteFilter}: each request is forwarded to the
@@ -79,6 +72,7 @@ public class StickyProxyServlet extends ProxyServlet {
   private static final long DEFAULT_CONNECT_TIMEOUT = 5000;
 
   private static final String RETRIES_ATTRIBUTE = "org.stickyroute.proxy.retries";
+  private static final String ATTEMPT_SERVER_ATTRIBUTE = "org.stickyroute.proxy.attempt-server";
   private transient ServletConfig withDefaults;
   private transient volatile Router router;
 
@@ -96,7 +90,7 @@ public class StickyProxyServlet extends ProxyServlet {
       return null;
     }
     if (withDefaults == null) {
-      withDefaults = new Defaults(c);
+      withDefaults = new ProxyServletDefaults(c);
     }
     return withDefaults;
   }
@@ -104,46 +98,6 @@ public class StickyProxyServlet extends ProxyServlet {
   @Override
   public String getInitParameter(String name) {
     return getServletConfig().getInitParameter(name);
-  }
-
-  /** {@link ServletConfig} with defaults for parameters the proxy reads. */
-  private static final class Defaults implements ServletConfig {
-    private final ServletConfig delegate;
-
-    Defaults(ServletConfig delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public String getServletName() {
-      return delegate.getServletName();
-    }
-
-    @Override
-    public ServletContext getServletContext() {
-      return delegate.getServletContext();
-    }
-
-    @Override
-    public String getInitParameter(String name) {
-      String v = delegate.getInitParameter(name);
-      if (v != null) {
-        return v;
-      }
-      if ("preserveHost".equals(name)) {
-        return "true";
-      }
-      if ("maxThreads".equals(name)
-          && delegate.getServletContext().getAttribute("org.eclipse.jetty.server.Executor") == null) {
-        return "16";
-      }
-      return null;
-    }
-
-    @Override
-    public Enumeration<String> getInitParameterNames() {
-      return delegate.getInitParameterNames();
-    }
   }
 
   @Override
@@ -296,6 +250,59 @@ public class StickyProxyServlet extends ProxyServlet {
     }
   }
 
+  // ------------------------------------------------------------------------------------------- attempts
+
+  /** Reports the attempt (see {@link #onAttemptBegin}), then sends it. */
+  @Override
+  protected void sendProxyRequest(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Request proxyRequest) {
+    Decision d = StickyRouteFilter.decision(clientRequest);
+    String server = d == null || !d.ok() ? null : d.serverName();
+    clientRequest.setAttribute(ATTEMPT_SERVER_ATTRIBUTE, server);
+    onAttemptBegin(clientRequest, attempt(clientRequest), server);
+    super.sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
+  }
+
+  /**
+   * Called as each attempt to forward a request begins: the first one, then every retry or redispatch after a
+   * refused connection or an empty response. Does nothing; override it to log or count the attempts (the
+   * reliability run and the tests do). Runs on the request's thread or the proxy client's; must not block.
+   *
+   * @param clientRequest the client's request
+   * @param attempt 1 for the first attempt, 2 for the first retry, ...
+   * @param server the server the attempt goes to (its name in the configuration)
+   */
+  protected void onAttemptBegin(HttpServletRequest clientRequest, int attempt, String server) {}
+
+  /**
+   * Called when an attempt ends: the server's whole answer was relayed ({@code failure} is null), or the attempt
+   * failed ({@code failure} says how: refused, cut, timed out; {@code status} is the server's status when its
+   * answer had begun, else 0). A retry, if any, is reported next by {@link #onAttemptBegin}. Does nothing by
+   * default; must not block.
+   *
+   * @param clientRequest the client's request
+   * @param attempt the attempt's number, as in {@link #onAttemptBegin}
+   * @param server the server the attempt went to
+   * @param status the server's status, 0 if it never answered
+   * @param failure why the attempt failed, or null
+   */
+  protected void onAttemptEnd(HttpServletRequest clientRequest, int attempt, String server, int status, Throwable failure) {}
+
+  private static int attempt(HttpServletRequest clientRequest) {
+    return (clientRequest.getAttribute(RETRIES_ATTRIBUTE) instanceof Integer n ? n : 0) + 1;
+  }
+
+  private void attemptEnded(HttpServletRequest clientRequest, Response serverResponse, Throwable failure) {
+    onAttemptEnd(clientRequest, attempt(clientRequest), (String) clientRequest.getAttribute(ATTEMPT_SERVER_ATTRIBUTE),
+        serverResponse == null ? 0 : serverResponse.getStatus(), failure);
+  }
+
+  @Override
+  protected void onProxyResponseSuccess(
+      HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse) {
+    attemptEnded(clientRequest, serverResponse, null);
+    super.onProxyResponseSuccess(clientRequest, proxyResponse, serverResponse);
+  }
+
   // ------------------------------------------------------------------------------ retries and redispatch
 
   /**
@@ -318,9 +325,10 @@ public class StickyProxyServlet extends ProxyServlet {
   @Override
   protected void onProxyResponseFailure(
       HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse, Throwable failure) {
+    attemptEnded(clientRequest, serverResponse, failure);
     Exchange ex = StickyRouteFilter.exchange(clientRequest);
     Decision d = StickyRouteFilter.decision(clientRequest);
-    if (d != null && (connectFailure(failure) || emptyResponse(clientRequest, serverResponse, failure)) && !proxyResponse.isCommitted()) {
+    if (d != null && (ProxyRetries.connectFailure(failure) || emptyResponse(clientRequest, serverResponse, failure)) && !proxyResponse.isCommitted()) {
       if (retry(clientRequest, proxyResponse, d)) {
         return;
       }
@@ -358,7 +366,7 @@ public class StickyProxyServlet extends ProxyServlet {
    */
   boolean emptyResponse(HttpServletRequest clientRequest, Response serverResponse, Throwable failure) {
     // a status means the server's answer had begun (Jetty's client response holds 0 until its status line)
-    if ((serverResponse != null && serverResponse.getStatus() > 0) || !idempotent(clientRequest.getMethod())
+    if ((serverResponse != null && serverResponse.getStatus() > 0) || !ProxyRetries.idempotent(clientRequest.getMethod())
         || hasContent(clientRequest)) {
       return false;
     }
@@ -375,63 +383,23 @@ public class StickyProxyServlet extends ProxyServlet {
     return io;
   }
 
-  /** RFC 9110 §9.2.2's idempotent methods. */
-  static boolean idempotent(String method) {
-    return switch (method) {
-      case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
-      default -> false;
-    };
-  }
-
-  /** Whether the server could not be connected to (refused, unreachable, connect timeout): nothing was sent. */
-  static boolean connectFailure(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof ConnectException || t instanceof UnresolvedAddressException) {
-        return true;
-      }
-      if (t instanceof SocketTimeoutException && String.valueOf(t.getMessage()).contains("Connect")) {
-        return true;
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return false;
-  }
-
   /**
-   * One more connection attempt, as HAProxy's {@code back_handle_st_cer}: returns false when {@code retries}
-   * are exhausted or a redispatch found no server.
+   * One more connection attempt, as HAProxy's {@code back_handle_st_cer} ({@link ConnectRetry}): returns false
+   * when {@code retries} are exhausted or a redispatch found no server.
    */
   private boolean retry(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Decision d) {
-    if (!d.ok() || d.backend() == null) {
-      return false;
-    }
-    BackendConfig bc = d.backend().config();
     Object done = clientRequest.getAttribute(RETRIES_ATTRIBUTE);
     int retry = (done instanceof Integer n ? n : 0) + 1;
     clientRequest.setAttribute(RETRIES_ATTRIBUTE, retry);
-    if (retry > bc.retries()) {
+    Router r = router();
+    if (r == null) {
+      log("stickyroute proxy: no router in the ServletContext: cannot retry");
       return false;
     }
-    int failed = d.server();
-    boolean moved = false;
-    if (redispatchNow(d, bc, retry)) {
-      Router r = router();
-      if (r == null) {
-        log("stickyroute proxy: no router in the ServletContext: cannot redispatch");
-        return false;
-      }
-      // under sticky-failure strict the user's server is retried, never swapped for another one
-      if (r.mayRedispatch(d)) {
-        int s = r.redispatch(d);
-        if (s < 0) {
-          return false;
-        }
-        moved = s != failed;
-      }
+    long pause = ConnectRetry.next(r, d, retry);
+    if (pause == ConnectRetry.GIVE_UP) {
+      return false;
     }
-    long pause = moved && activeServers(d.backend().snapshot()) > 1 ? 0 : turnAround(bc);
     Runnable send = () -> resend(clientRequest, proxyResponse);
     if (pause == 0) {
       getHttpClient().getExecutor().execute(send);
@@ -439,47 +407,6 @@ public class StickyProxyServlet extends ProxyServlet {
       getHttpClient().getScheduler().schedule(send, pause, TimeUnit.MILLISECONDS);
     }
     return true;
-  }
-
-  /** HAProxy 2.6.12's {@code stream_choose_redispatch}, for retry number {@code retry} (1-based). */
-  static boolean redispatchNow(Decision d, BackendConfig bc, int retry) {
-    if (!bc.redispatch()) {
-      return false;
-    }
-    BackendSnapshot snap = d.backend().snapshot();
-    ServerRuntimeState st = snap.state(d.server());
-    if (st.health() == Health.DOWN || st.admin() == AdminState.MAINT || st.starting()) {
-      return true; // the server is no longer running
-    }
-    int after = bc.redispatchInterval();
-    if (after > 0 && retry % after == 0) {
-      return true;
-    }
-    if (after < 0) {
-      int period = bc.retries() + 1 + after;
-      if (period > 0 && retry % period == 0) {
-        return true;
-      }
-    }
-    return !d.direct() && activeServers(snap) > 1 && !bc.balance().isHash(); // BE_LB_KIND_HI: any hash
-  }
-
-  /** HAProxy's {@code srv_act}: active (non-backup) servers that are running. */
-  static int activeServers(BackendSnapshot snap) {
-    int n = 0;
-    for (int i = 0; i < snap.serverCount(); i++) {
-      ServerRuntimeState st = snap.state(i);
-      if (!snap.server(i).backup() && st.health() == Health.UP && st.admin() != AdminState.MAINT) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  /** The pause before another attempt on the same server: {@code min(timeout connect, 1 s)}. */
-  static long turnAround(BackendConfig bc) {
-    long c = bc.connectTimeoutMillis();
-    return c > 0 ? Math.min(c, 1000) : 1000;
   }
 
   /** Sends the request again, to the decision's (possibly new) server. */

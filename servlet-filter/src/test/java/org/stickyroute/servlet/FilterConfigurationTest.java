@@ -2,6 +2,7 @@ package org.stickyroute.servlet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.stickyroute.servlet.testing.Http.get;
 import static org.stickyroute.servlet.testing.Http.header;
@@ -229,19 +230,21 @@ class FilterConfigurationTest {
   // ------------------------------------------------------------------------------------ bad settings
 
   @Test
-  void aFilterThatCannotLoadItsConfigurationNeverLetsRequestsThrough() throws Exception {
+  void aFilterThatCannotLoadItsConfigurationStopsTheApplicationFromStarting() throws Exception {
+    Path missing = dir.resolve("missing.cfg");
     ServletContainer broken = kind.get()
-        .filter("sticky", new StickyRouteFilter(), "/*", Map.of("config", dir.resolve("missing.cfg").toString()))
+        .filter("sticky", new StickyRouteFilter(), "/*", Map.of("config", missing.toString()))
         .servlet("echo", new EchoServlet(), "/*");
     try {
-      try {
-        broken.start();
-      } catch (Exception refused) {
-        return; // the container refused to start: fine
+      Exception refused = assertThrows(Exception.class, broken::start, "the container must not serve without routing");
+      List<Throwable> chain = new java.util.ArrayList<>();
+      for (Throwable t = refused; t != null && !chain.contains(t); t = t.getCause()) {
+        chain.add(t);
       }
-      HttpResponse<String> r = get(broken.port(), "/login");
-      assertTrue(r.statusCode() >= 400, "status " + r.statusCode());
-      assertNull(header(r, "X-Backend"));
+      assertTrue(chain.stream().anyMatch(t -> t instanceof jakarta.servlet.ServletException
+          && ("stickyroute filter 'sticky': " + missing).equals(t.getMessage())), () -> "the filter's error: " + chain);
+      assertTrue(chain.stream().anyMatch(t -> t instanceof java.nio.file.NoSuchFileException
+          && missing.toString().equals(t.getMessage())), () -> "caused by the missing file: " + chain);
     } finally {
       broken.close();
     }

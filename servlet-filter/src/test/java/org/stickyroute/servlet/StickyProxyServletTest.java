@@ -26,6 +26,7 @@ import org.stickyroute.servlet.testing.EchoServlet;
 import org.stickyroute.servlet.testing.Http;
 import org.stickyroute.servlet.testing.ServletContainer;
 import org.stickyroute.servlet.testing.TestBackend;
+import org.stickyroute.testsupport.HeldPort;
 
 /**
  * The filter in front of Jetty 12's ProxyServlet ({@link StickyProxyServlet}), forwarding to real backend
@@ -103,6 +104,9 @@ class StickyProxyServletTest {
   static TestBackend b1;
   static TestBackend b2;
   static HangUpServer rude;
+  /** Where the {@code dead} servers are: a reserved port that refuses connections. */
+  static HeldPort dead;
+  static RecordingProxy recording;
   static Router router;
   static ServletContainer proxy;
   static int port;
@@ -112,14 +116,16 @@ class StickyProxyServletTest {
     b1 = new TestBackend("b1");
     b2 = new TestBackend("b2");
     rude = new HangUpServer();
-    String cfg = CONFIG.replace("PDEAD", Integer.toString(TestBackend.closedPort()))
+    dead = HeldPort.reserve();
+    recording = new RecordingProxy();
+    String cfg = CONFIG.replace("PDEAD", Integer.toString(dead.port()))
         .replace("PRUDE", Integer.toString(rude.port()))
         .replace("P1", Integer.toString(b1.port())).replace("P2", Integer.toString(b2.port()));
     router = Router.create(org.stickyroute.config.StickyProperties.apply(ConfigLoader.parse(cfg, "proxy.cfg", true),
         Map.of("backend.strictapp.sticky-failure", "strict"), "test"));
     proxy = kind.get()
         .filterForServlet("sticky", new StickyRouteFilter(router, StickyRouteFilter.Options.defaults()), "proxy", Map.of())
-        .servlet("proxy", new StickyProxyServlet(), "/*")
+        .servlet("proxy", recording, "/*")
         .servlet("local", new EchoServlet(), "/local/*")
         .start();
     port = proxy.port();
@@ -131,6 +137,26 @@ class StickyProxyServletTest {
     b1.close();
     b2.close();
     rude.close();
+    dead.close();
+  }
+
+  /** The proxy, recording the server of every attempt of the latest request to each path (numbered from 1). */
+  static final class RecordingProxy extends StickyProxyServlet {
+    private static final long serialVersionUID = 1L;
+    final Map<String, List<String>> attempts = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    protected void onAttemptBegin(jakarta.servlet.http.HttpServletRequest request, int attempt, String server) {
+      if (attempt == 1) {
+        attempts.put(request.getRequestURI(), java.util.Collections.synchronizedList(new java.util.ArrayList<>()));
+      }
+      List<String> list = attempts.get(request.getRequestURI());
+      list.add(list.size() + 1 == attempt ? server : "attempt " + attempt + " after " + list.size() + ": " + server);
+    }
+
+    List<String> of(String target) {
+      return List.copyOf(attempts.getOrDefault(target, List.of()));
+    }
   }
 
   /** A server that reads each request and closes the connection without answering (it "dies" mid-request). */
@@ -249,16 +275,15 @@ class StickyProxyServletTest {
 
   @Test
   void aCookieForARefusingServerIsRetriedThenRedispatchedWithANewCookie() {
-    long start = System.nanoTime();
     HttpResponse<String> r = Http.send("POST", port, "/login", "hello body", "Cookie", "SERVERID=dead; lang=fr");
-    long millis = (System.nanoTime() - start) / 1_000_000;
     assertEquals(200, r.statusCode(), r.body());
     String cookie = header(r, "set-cookie");
     assertTrue(cookie.matches("SERVERID=s[12]; path=/"), "a redispatch re-issues the cookie: " + cookie);
     assertEquals(PROCESS.get(cookie.substring(9, 11)), header(r, "X-Served-By"));
     assertEquals("lang=fr", header(r, "X-Got-Cookie"), "indirect: the persistence cookie is not forwarded");
     assertTrue(r.body().endsWith("hello body"), "the body survives the retries: " + r.body());
-    assertTrue(millis >= 180, "two retries on the same server first, 100 ms apart (timeout connect): " + millis);
+    assertEquals(List.of("dead", "dead", "dead", cookie.substring(9, 11)), recording.of("/login"),
+        "the first attempt and two retries on the same server, then the last retry redispatched");
   }
 
   @Test
@@ -266,13 +291,12 @@ class StickyProxyServletTest {
     Backend persisting = router.backend("persisting");
     persisting.setHealth("dead", org.stickyroute.Health.DOWN);
     try {
-      long start = System.nanoTime();
       HttpResponse<String> r = get(port, "/persist/x", "Cookie", "KEEP=dead");
-      long millis = (System.nanoTime() - start) / 1_000_000;
       assertEquals(200, r.statusCode());
-      assertEquals("b1", header(r, "X-Served-By"), "option persist sent it to the DOWN server first");
+      assertEquals("b1", header(r, "X-Served-By"));
       assertEquals("KEEP=k1; path=/", header(r, "set-cookie"));
-      assertTrue(millis < 1000, "no same-server retries for a stopped server: " + millis + " ms");
+      assertEquals(List.of("dead", "k1"), recording.of("/persist/x"),
+          "option persist sent it to the DOWN server first; no same-server retry for a stopped server");
     } finally {
       persisting.setHealth("dead", org.stickyroute.Health.UP);
     }
@@ -300,14 +324,13 @@ class StickyProxyServletTest {
   @Test
   void strictNeverRedispatchesARefusedStickyRequest() {
     int before = b1.requests();
-    long start = System.nanoTime();
     HttpResponse<String> r = get(port, "/strict/x", "Cookie", "STRICTID=dead");
-    long millis = (System.nanoTime() - start) / 1_000_000;
     assertEquals(503, r.statusCode());
     assertTrue(r.body().contains("The server this session is bound to is unavailable (sticky-failure strict)"), r.body());
     assertNull(header(r, "set-cookie"));
     assertEquals(before, b1.requests(), "the live server never saw it");
-    assertTrue(millis >= 280, "three retries on the same server, 100 ms apart: " + millis);
+    assertEquals(List.of("dead", "dead", "dead", "dead"), recording.of("/strict/x"),
+        "the first attempt and three retries, all on the user's server");
     // without a cookie the same backend load-balances and may redispatch as usual
     HttpResponse<String> fresh = get(port, "/strict/y");
     assertEquals(200, fresh.statusCode());
@@ -318,12 +341,12 @@ class StickyProxyServletTest {
   void redispatchRules() {
     org.stickyroute.config.BackendConfig bc = router.backend("app").config();
     assertEquals(3, bc.retries());
-    assertEquals(100, StickyProxyServlet.turnAround(bc), "min(timeout connect, 1 s)");
-    assertEquals(1000, StickyProxyServlet.turnAround(
+    assertEquals(100, ProxyRetries.turnAround(bc), "min(timeout connect, 1 s)");
+    assertEquals(1000, ProxyRetries.turnAround(
         org.stickyroute.config.BackendConfig.builder("x").connectTimeout(5000).build()));
-    assertEquals(1000, StickyProxyServlet.turnAround(org.stickyroute.config.BackendConfig.builder("y").build()));
-    assertTrue(StickyProxyServlet.connectFailure(new RuntimeException(new java.net.ConnectException("refused"))));
-    assertTrue(!StickyProxyServlet.connectFailure(new java.util.concurrent.TimeoutException("total timeout")));
+    assertEquals(1000, ProxyRetries.turnAround(org.stickyroute.config.BackendConfig.builder("y").build()));
+    assertTrue(ProxyRetries.connectFailure(new RuntimeException(new java.net.ConnectException("refused"))));
+    assertTrue(!ProxyRetries.connectFailure(new java.util.concurrent.TimeoutException("total timeout")));
   }
 
   @Test

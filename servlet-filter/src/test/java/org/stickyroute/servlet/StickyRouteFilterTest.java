@@ -327,12 +327,24 @@ class StickyRouteFilterTest {
   void manyRequestsLeaveNoCountBehind() throws Exception {
     List<Thread> threads = new ArrayList<>();
     String[] modes = {"", "?mode=stream", "?mode=error", "?mode=async", "?mode=throw", "?mode=empty"};
+    int[] expected = {200, 200, 404, 200, 500, 204};
+    List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
     for (int t = 0; t < 4; t++) {
       int id = t;
       Thread th = new Thread(() -> {
         for (int i = 0; i < 15; i++) {
-          String target = (i % 2 == 0 ? "/login" : "/project/" + id + "/" + i) + modes[(i + id) % modes.length];
-          get(port, target);
+          int m = (i + id) % modes.length;
+          String target = (i % 2 == 0 ? "/login" : "/project/" + id + "/" + i) + modes[m];
+          try {
+            int status = get(port, target).statusCode();
+            answered.incrementAndGet();
+            if (status != expected[m]) {
+              wrong.add(target + " -> " + status + ", expected " + expected[m]);
+            }
+          } catch (RuntimeException e) {
+            wrong.add(target + " -> " + e);
+          }
         }
       });
       th.start();
@@ -341,6 +353,8 @@ class StickyRouteFilterTest {
     for (Thread t : threads) {
       t.join();
     }
+    assertEquals(List.of(), wrong);
+    assertEquals(60, answered.get());
   }
 
   // ------------------------------------------------------------------------------------ no server

@@ -59,11 +59,12 @@ public final class Http {
   }
 
   /**
-   * Waits (up to 5 s) until no request is in flight on any server of {@code router}, then checks that it
-   * stays so and that no counter went negative: a lease released twice would show as -1.
+   * Waits (up to 30 s) until no request is in flight on any server of {@code router}, then checks that it
+   * stays so and that no counter went negative: a lease released twice shows as -1 (the counters are read
+   * sign-extended).
    */
   public static void awaitIdle(Router router) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
       int busy = 0;
       for (Backend b : router.backends()) {

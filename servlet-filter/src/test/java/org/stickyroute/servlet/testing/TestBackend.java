@@ -1,8 +1,6 @@
 package org.stickyroute.servlet.testing;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,13 +41,6 @@ public final class TestBackend implements AutoCloseable {
       }
     });
     server.start();
-  }
-
-  /** A port on 127.0.0.1 where nothing listens (bound once, then closed): connections are refused. */
-  public static int closedPort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 
   /** The port. */

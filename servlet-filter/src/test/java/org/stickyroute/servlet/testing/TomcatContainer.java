@@ -76,9 +76,40 @@ final class TomcatContainer implements ServletContainer {
     return this;
   }
 
+  /**
+   * Starts Tomcat. Tomcat itself starts even when the context fails (a filter's {@code init} threw: it logs the error
+   * and answers 404); like Jetty, this container then refuses to start, with the error Tomcat logged as the cause.
+   */
   @Override
   public ServletContainer start() throws Exception {
-    tomcat.start();
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger("org.apache.catalina"); // the context logs under ContainerBase.[...]
+    java.util.List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        if (r.getThrown() != null) {
+          errors.add(r.getThrown());
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    log.addHandler(capture);
+    try {
+      tomcat.start();
+    } finally {
+      log.removeHandler(capture);
+    }
+    if (context.getState() != org.apache.catalina.LifecycleState.STARTED) {
+      IllegalStateException e = new IllegalStateException("Tomcat's context did not start: " + context.getState(),
+          errors.isEmpty() ? null : errors.get(0));
+      errors.stream().skip(1).forEach(e::addSuppressed);
+      throw e;
+    }
     return this;
   }
 
