@@ -213,12 +213,13 @@ public final class Decision implements AutoCloseable {
   }
 
   /**
-   * Whether the backend's {@code stick store-response} rules learn from this request's response: {@link
-   * Router#respond} must then see every header of the server's response (they read {@code Set-Cookie} and
-   * other headers by name).
+   * Whether the backend's {@code stick} rules learn from this request: {@link Router#respond} writes their
+   * stores (before the response reaches the client, so that the client's next request sees them), and its
+   * {@code store-response} rules read the response's headers by name, so it must see them all. False once
+   * {@link Router#respond} has run.
    */
   public boolean learnsFromResponse() {
-    return status == 0 && stickRules != null && stickRules.readsResponse();
+    return status == 0 && stickRules != null;
   }
 
   /**

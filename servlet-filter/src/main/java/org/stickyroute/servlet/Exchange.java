@@ -317,11 +317,13 @@ final class Exchange implements RequestView, ResponseView {
   }
 
   /**
-   * Whether the response needs nothing from the filter: no cookie to insert or refresh and no server
-   * {@code Set-Cookie} of the persistence cookie to change (the usual direct request).
+   * Whether the response needs nothing from the filter: no cookie to insert or refresh, no server {@code
+   * Set-Cookie} of the persistence cookie to change and no stick rule to learn from it (the usual direct
+   * request).
    */
   boolean nothingToAdd() {
-    return serverCookieCount == 0 && !noServerResponse && !engine.router.wantsSetCookie(decision);
+    return serverCookieCount == 0 && !noServerResponse && !engine.router.wantsSetCookie(decision)
+        && !decision.learnsFromResponse();
   }
 
   /** Marks the response as handled without adding anything. */
