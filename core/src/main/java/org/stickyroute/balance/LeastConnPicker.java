@@ -104,12 +104,12 @@ public final class LeastConnPicker implements Picker {
 
   @Override
   public void take(int server) {
-    queue.setServed(server, live.served(server));
+    queue.sync(server, live); // the live count read under the queue's lock: see LeastConnQueue.sync
   }
 
   @Override
   public void drop(int server) {
-    queue.setServed(server, live.served(server));
+    queue.sync(server, live);
   }
 
   @Override
