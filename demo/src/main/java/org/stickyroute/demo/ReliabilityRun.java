@@ -366,7 +366,7 @@ public final class ReliabilityRun {
             lostDetails.add(describe(f, tried, start));
           }
         }
-        default -> violation("unexplained failure: " + describe(f, tried, start));
+        default -> violation("unexplained failure: " + describe(f, tried, start) + traces(tried));
       }
     }
     if (lost > inFlightAtKill.size()) { // cannot happen: each loss is one of them
@@ -456,6 +456,17 @@ public final class ReliabilityRun {
       return Cause.STRICT_PAGE;
     }
     return Cause.UNEXPLAINED;
+  }
+
+  /** The stack traces of the failed attempts, so an unexplained failure says where it was thrown. */
+  private static String traces(List<AttemptLog.Attempt> tried) {
+    StringBuilder b = new StringBuilder();
+    for (AttemptLog.Attempt a : tried) {
+      if (a.thrown() != null) {
+        b.append("\n      attempt on ").append(a.server()).append(" failed with ").append(a.trace());
+      }
+    }
+    return b.toString();
   }
 
   private String describe(Failure f, List<AttemptLog.Attempt> tried, long start) {
