@@ -2,6 +2,7 @@ package org.stickyroute;
 
 import org.stickyroute.balance.ConsistentHashPicker;
 import org.stickyroute.balance.FirstPicker;
+import org.stickyroute.balance.FwrrPicker;
 import org.stickyroute.balance.LeastConnPicker;
 import org.stickyroute.balance.MapHashPicker;
 import org.stickyroute.balance.Picker;
@@ -33,7 +34,7 @@ final class Algorithms {
   static Picker picker(BackendConfig config, ServerGroup group, Picker previous) {
     Balance balance = config.balance();
     return switch (balance.kind()) {
-      case ROUNDROBIN -> RoundRobinPicker.roundRobin(group);
+      case ROUNDROBIN -> FwrrPicker.build(group, previous);
       case STATIC_RR -> RoundRobinPicker.staticRoundRobin(group);
       case LEASTCONN -> LeastConnPicker.build(group, previous);
       case RANDOM -> RandomPicker.build(group, balance.draws());

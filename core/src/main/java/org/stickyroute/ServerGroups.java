@@ -86,7 +86,7 @@ final class ServerGroups {
       totalUsed = bck;
     }
     int[] cumulative = startupCumulative != null ? startupCumulative : Weights.cumulative(backup, usable, eweight);
-    return new ServerGroup(members(usable, backup, act == 0), fbck, totalWeight, totalUsed, usable, eweight,
+    return new ServerGroup(members(usable, backup, act == 0), fbck, totalWeight, totalUsed, usable, backup, eweight,
         config.resolvedIds(), maxconn, cumulative, identity, live);
   }
 

@@ -43,7 +43,9 @@ import org.stickyroute.http.RequestView;
  *       ({@code pickAndTake}, then {@code drop}), without the lease and the live counters around it;
  *   <li>{@code lease1}: the lease and counter protocol alone (take a lease on one server, close it), the
  *       fixed cost any picker wired into {@link BackendSnapshot#acquire} pays on top of its own;
- *   <li>{@code p2c*}: stickyroute's {@code balance random(2)} (power of two distinct choices).
+ *   <li>{@code p2c*}: stickyroute's {@code balance random(2)} (power of two distinct choices);
+ *   <li>{@code roundrobin*}: stickyroute's {@code balance roundrobin} (HAProxy's {@code lb_fwrr} trees under
+ *       their small lock) over weights 1, 2, 3, 4, 1, 2, ..., select + take + release as the others.
  * </ul>
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar LeastConnBench -f 1 -wi 2 -i 3 -w 1s -r 1s -prof
@@ -64,6 +66,7 @@ public class LeastConnBench {
 
     Backend leastConn;
     Backend random;
+    Backend roundRobin;
     AtomicIntegerArray active;
     java.util.List<ServerStat> stats;
     LeastConnQueue queue;
@@ -72,6 +75,11 @@ public class LeastConnBench {
     public void setUp() {
       leastConn = new Backend(config(Balance.leastConn(), servers));
       random = new Backend(config(Balance.random(2), servers));
+      BackendConfig.Builder rr = BackendConfig.builder("bench").balance(Balance.roundRobin());
+      for (int i = 0; i < servers; i++) {
+        rr.server(ServerConfig.builder("s" + i, "10.0.0." + (i % 250), 8000 + i).weight(1 + i % 4).build());
+      }
+      roundRobin = new Backend(rr.build());
       active = new AtomicIntegerArray(servers);
       queue = new LeastConnQueue(servers);
       int[] members = new int[servers];
@@ -89,12 +97,16 @@ public class LeastConnBench {
 
     @TearDown(Level.Trial)
     public void check() {
-      if (leastConn.snapshot().totalServed() != 0 || random.snapshot().totalServed() != 0) {
+      if (leastConn.snapshot().totalServed() != 0 || random.snapshot().totalServed() != 0
+          || roundRobin.snapshot().totalServed() != 0) {
         throw new IllegalStateException("leaked in-flight counts");
       }
       String bad = leastConn.snapshot().inconsistency();
       if (bad == null) {
         bad = queue.inconsistency();
+      }
+      if (bad == null) {
+        bad = roundRobin.snapshot().inconsistency();
       }
       if (bad != null) {
         throw new IllegalStateException(bad);
@@ -124,18 +136,24 @@ public class LeastConnBench {
 
   private static final RequestView REQUEST = RequestView.of("GET", "/project/42");
 
-  private static int leastConn(Shared s, PerThread t) {
-    BackendSnapshot snap = s.leastConn.snapshot();
+  /** Select + take on {@code be}'s current snapshot, then release: one request's worth of work. */
+  private static int acquireRelease(Backend be, PerThread t) {
+    BackendSnapshot snap = be.snapshot();
     int server = snap.acquire(REQUEST, BackendSnapshot.NO_SERVER, t.lease);
     t.lease.close();
     return server;
   }
 
-  private static int random(Shared s, PerThread t) {
-    BackendSnapshot snap = s.random.snapshot();
-    int server = snap.acquire(REQUEST, BackendSnapshot.NO_SERVER, t.lease);
-    t.lease.close();
-    return server;
+  @Benchmark
+  @Threads(1)
+  public int roundrobin1(Shared s, PerThread t) {
+    return acquireRelease(s.roundRobin, t);
+  }
+
+  @Benchmark
+  @Threads(2)
+  public int roundrobin2(Shared s, PerThread t) {
+    return acquireRelease(s.roundRobin, t);
   }
 
   private static int scan(Shared s) {
@@ -158,13 +176,13 @@ public class LeastConnBench {
   @Benchmark
   @Threads(1)
   public int leastconn1(Shared s, PerThread t) {
-    return leastConn(s, t);
+    return acquireRelease(s.leastConn, t);
   }
 
   @Benchmark
   @Threads(2)
   public int leastconn2(Shared s, PerThread t) {
-    return leastConn(s, t);
+    return acquireRelease(s.leastConn, t);
   }
 
   /** The lease and counter protocol alone: take a lease on server 0 and close it (no choice at all). */
@@ -246,12 +264,12 @@ public class LeastConnBench {
   @Benchmark
   @Threads(1)
   public int p2c1(Shared s, PerThread t) {
-    return random(s, t);
+    return acquireRelease(s.random, t);
   }
 
   @Benchmark
   @Threads(2)
   public int p2c2(Shared s, PerThread t) {
-    return random(s, t);
+    return acquireRelease(s.random, t);
   }
 }

@@ -32,10 +32,7 @@ public final class LeastConnPicker implements Picker {
   private LeastConnPicker(LeastConnQueue queue, ServerGroup group) {
     this.queue = queue;
     this.live = group.live();
-    this.identity = new Object[group.serverCount()];
-    for (int s = 0; s < identity.length; s++) {
-      identity[s] = group.identity(s);
-    }
+    this.identity = group.identities();
     this.eweight = group.eweight().clone();
   }
 
@@ -49,7 +46,7 @@ public final class LeastConnPicker implements Picker {
     int n = group.serverCount();
     int[] members = group.inUse();
     LeastConnPicker before = previous instanceof LeastConnPicker ? (LeastConnPicker) previous : null;
-    if (before != null && before.sameServers(group)) {
+    if (before != null && group.sameServers(before.identity)) {
       before.queue.update(members, group.eweight(), group.maxconn());
       return new LeastConnPicker(before.queue, group);
     }
@@ -59,18 +56,6 @@ public final class LeastConnPicker implements Picker {
     }
     q.update(before == null ? members : inherited(before, group, members), group.eweight(), group.maxconn());
     return new LeastConnPicker(q, group);
-  }
-
-  private boolean sameServers(ServerGroup group) {
-    if (identity.length != group.serverCount()) {
-      return false;
-    }
-    for (int s = 0; s < identity.length; s++) {
-      if (identity[s] != group.identity(s)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** Members kept from {@code before} with the same weight in its order, then the others in declaration order. */
@@ -119,12 +104,12 @@ public final class LeastConnPicker implements Picker {
 
   @Override
   public void take(int server) {
-    queue.setServed(server, live.served(server));
+    queue.sync(server, live); // the live count read under the queue's lock: see LeastConnQueue.sync
   }
 
   @Override
   public void drop(int server) {
-    queue.setServed(server, live.served(server));
+    queue.sync(server, live);
   }
 
   @Override

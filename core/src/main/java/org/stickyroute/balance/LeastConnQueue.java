@@ -440,6 +440,22 @@ public final class LeastConnQueue {
     }
   }
 
+  /**
+   * Sets the in-flight count of {@code server} from {@code live}, read under the lock, and re-queues it if its key
+   * changed (a take's or a release's callback). Reading the live count before taking the lock would let a stale
+   * count overwrite a newer one: a release that read 1 while another lease was still held could write its 1
+   * after the other release had written 0, leaving the queue counting a request nobody holds. Allocation-free.
+   */
+  public void sync(int server, LoadView live) {
+    lock.lock();
+    try {
+      served[server] = Math.max(0, live.served(server));
+      requeue(server);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** {@link #setServed} for every server from {@code live}, as one step (control plane). */
   public void resync(LoadView live) {
     lock.lock();

@@ -4,16 +4,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.stickyroute.http.RequestView;
 
 /**
- * Weighted round robin ({@code balance roundrobin} and {@code static-rr}) over a smooth weighted sequence:
- * the {@link MapTable} slot order, walked by one atomic cursor, as HAProxy's {@code map_get_server_rr}
- * ({@code src/lb_map.c}) walks its map. With equal weights and sequential requests it gives s1, s2, s3, s1,
- * ... as HAProxy does; with weights it interleaves servers in proportion (HAProxy's {@code lb_fwrr.c} tree
- * order for unequal weights under {@code roundrobin} is not reproduced — round robin is stateful, so no two
- * load balancers agree on it anyway). Saturated servers ({@code maxconn}) are skipped; the server to avoid is
- * used only when no other qualifies.
+ * {@code balance static-rr}, and the fallback of map-based hashing when a request has no key ({@link
+ * MapHashPicker}): HAProxy's {@code map_get_server_rr} ({@code src/lb_map.c}), the {@link MapTable} slot
+ * order walked by one atomic cursor. Saturated servers ({@code maxconn}) are skipped; the server to avoid is
+ * used only when no other qualifies. ({@code balance roundrobin} is HAProxy's other round robin, {@link
+ * FwrrPicker}.)
  *
- * <p>Also the fallback of map-based hashing when a request has no key ({@link MapHashPicker}). One instance
- * belongs to one snapshot; a new snapshot starts a new sequence. Thread-safe, lock-free and allocation-free.
+ * <p>One instance belongs to one snapshot; a new snapshot starts a new sequence, as HAProxy rebuilds its map
+ * on every change. Thread-safe, lock-free and allocation-free.
  */
 public final class RoundRobinPicker implements Picker {
   private final MapTable table;
@@ -32,18 +30,7 @@ public final class RoundRobinPicker implements Picker {
    * {@code balance static-rr}: a map of the group in use with its (static) effective weights.
    */
   public static RoundRobinPicker staticRoundRobin(ServerGroup group) {
-    return over(group, group.eweight());
-  }
-
-  /**
-   * {@code balance roundrobin}: a map of the group in use with its dynamic effective weights divided by
-   * their GCD (the smallest map with the same proportions).
-   */
-  public static RoundRobinPicker roundRobin(ServerGroup group) {
-    return over(group, Weights.reducedByGcd(group.members(), group.eweight()));
-  }
-
-  private static RoundRobinPicker over(ServerGroup group, int[] weights) {
+    int[] weights = group.eweight();
     int[] inUse = group.inUse();
     int total = 0;
     for (int m : inUse) {

@@ -15,6 +15,7 @@ public final class ServerGroup {
   private final int totalWeight;
   private final int totalUsed;
   private final boolean[] usable;
+  private final boolean[] backup;
   private final int[] eweight;
   private final int[] puid;
   private final int[] maxconn;
@@ -34,6 +35,7 @@ public final class ServerGroup {
    * @param totalUsed HAProxy's {@code tot_used}: the number of servers in the group in use
    * @param usable per server: whether it may take load-balanced traffic (ready, up, effective weight &gt; 0),
    *     active or backup
+   * @param backup per server: whether it is a backup server
    * @param eweight per server: HAProxy's effective weight ({@link Weights})
    * @param puid per server: HAProxy's numeric id
    * @param maxconn per server: the effective {@code maxconn} (ramped during {@code slowstart}), 0 = unlimited
@@ -49,6 +51,7 @@ public final class ServerGroup {
       int totalWeight,
       int totalUsed,
       boolean[] usable,
+      boolean[] backup,
       int[] eweight,
       int[] puid,
       int[] maxconn,
@@ -60,6 +63,7 @@ public final class ServerGroup {
     this.totalWeight = totalWeight;
     this.totalUsed = totalUsed;
     this.usable = usable;
+    this.backup = backup;
     this.eweight = eweight;
     this.puid = puid;
     this.maxconn = maxconn;
@@ -103,6 +107,11 @@ public final class ServerGroup {
     return usable[s];
   }
 
+  /** Whether server {@code s} is a backup server. */
+  public boolean backup(int s) {
+    return backup[s];
+  }
+
   /** Number of configured servers. */
   public int serverCount() {
     return eweight.length;
@@ -131,6 +140,27 @@ public final class ServerGroup {
   /** The identity of server {@code s} across snapshots. */
   public Object identity(int s) {
     return identity[s];
+  }
+
+  /** The identity of every server across snapshots (a copy, index = server index). */
+  public Object[] identities() {
+    return identity.clone();
+  }
+
+  /**
+   * Whether this group has the same servers, in the same order, as the group {@code identities} was taken
+   * from ({@link #identities()}): a picker may then carry its state over in place.
+   */
+  public boolean sameServers(Object[] identities) {
+    if (identities.length != identity.length) {
+      return false;
+    }
+    for (int s = 0; s < identity.length; s++) {
+      if (identities[s] != identity[s]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The live in-flight counts. */

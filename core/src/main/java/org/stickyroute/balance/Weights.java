@@ -3,7 +3,7 @@ package org.stickyroute.balance;
 /**
  * HAProxy's weight and slow-start arithmetic, in one place: effective weights ({@code eweight}), the {@code
  * slowstart} ramp of weights and {@code maxconn}, the throttle the stats page shows, {@code
- * cumulative_weight}, ring points, and the GCD reductions. Pure functions on primitives; thread-safe.
+ * cumulative_weight}, ring points, and the GCD reduction of static weights. Pure functions on primitives; thread-safe.
  *
  * <p>Times are whole seconds where HAProxy uses them: it stores {@code slowstart} rounded up to seconds and
  * compares {@code now.tv_sec} with {@code last_change}.
@@ -139,21 +139,5 @@ public final class Weights {
       points[m] = (int) (((long) eweight[m] * pointsPerWeight + SCALE - 1) / SCALE);
     }
     return points;
-  }
-
-  /**
-   * The effective weights of {@code members} divided by their GCD, the others 0: the smallest map with the
-   * same proportions (round robin over dynamic weights).
-   */
-  public static int[] reducedByGcd(int[] members, int[] eweight) {
-    int g = 0;
-    for (int m : members) {
-      g = gcd(g, eweight[m]);
-    }
-    int[] reduced = new int[eweight.length];
-    for (int m : members) {
-      reduced[m] = eweight[m] / g;
-    }
-    return reduced;
   }
 }

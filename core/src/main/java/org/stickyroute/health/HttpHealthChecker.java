@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.stickyroute.Backend;
+import org.stickyroute.BackendSnapshot;
 import org.stickyroute.CheckResult;
 import org.stickyroute.Health;
 import org.stickyroute.ServerTransition;
@@ -58,6 +59,9 @@ import org.stickyroute.config.ServerConfig;
  *       DOWN, as in HAProxy.
  * </ul>
  *
+ * <p>A checker started on a backend that already runs (after a reconfiguration, for example) starts each
+ * server's counter from its current health: a server the backend has DOWN starts fully down.
+ *
  * <p>Threads: one scheduler thread and two I/O threads per checker (daemon, named {@code
  * stickyroute-check-<backend>-*}), plus the selector thread {@code java.net.http} starts. {@link #close()}
  * cancels pending checks, stops the threads and waits for them; on Java 21+ it also closes the HTTP client
@@ -86,10 +90,13 @@ public final class HttpHealthChecker implements AutoCloseable {
     volatile ScheduledFuture<?> next;
     volatile CompletableFuture<?> inFlight;
 
-    Target(ServerConfig server, URI uri) {
+    Target(ServerConfig server, URI uri, boolean down) {
       this.server = server;
       this.uri = uri;
-      this.counter = HealthCounter.initial(server.rise(), server.fall());
+      // a server the backend already has DOWN (a checker restarted after a reconfiguration) starts fully down,
+      // so that its recovery is a transition; every other server starts UP with health = rise, as HAProxy's
+      this.counter = down ? new HealthCounter(0, server.rise(), server.fall())
+          : HealthCounter.initial(server.rise(), server.fall());
     }
   }
 
@@ -133,7 +140,9 @@ public final class HttpHealthChecker implements AutoCloseable {
       }
       String path = httpCheck == null ? "/" : httpCheck.uri();
       URI uri = URI.create("http://" + s.address() + (path.startsWith("/") ? path : "/" + path));
-      Target t = new Target(s, uri);
+      BackendSnapshot snap = backend.snapshot();
+      int i = snap.indexOf(s.name());
+      Target t = new Target(s, uri, i >= 0 && snap.state(i).health() == Health.DOWN);
       targets.put(s.name(), t);
       list.add(t);
       minInter = Math.min(minInter, s.interMillis());

@@ -13,8 +13,9 @@ class BoundedLoadTest {
     // Weights 1, 2, 3 of a dynamic algorithm: eweight 16, 32, 48.
     int[] eweight = {16, 32, 48};
     ServerGroup group = new ServerGroup(new int[] {0, 1, 2}, -1, 96, 3, new boolean[] {true, true, true},
-        eweight, new int[] {1, 2, 3}, new int[3], Weights.cumulative(new boolean[3], new boolean[] {true, true, true},
-        eweight), new Object[3], LoadView.of(new int[3]));
+        new boolean[3], eweight, new int[] {1, 2, 3}, new int[3],
+        Weights.cumulative(new boolean[3], new boolean[] {true, true, true}, eweight), new Object[3],
+        LoadView.of(new int[3]));
     BoundedLoad s = new BoundedLoad(150, group);
     // total served 10 -> tot_slots = ceil(11 * 1.5) = 17; tot_weight 96; per_w 0; rem 17.
     // cum: 0, 16, 48; eweight 16, 32, 48.

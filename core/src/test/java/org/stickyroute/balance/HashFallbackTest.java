@@ -21,8 +21,8 @@ class HashFallbackTest {
   private static ServerGroup group(boolean staticWeights, int[] maxconn, int[] served) {
     int[] ew = staticWeights ? new int[] {1, 2, 1} : new int[] {16, 32, 16};
     boolean[] usable = {true, true, true};
-    return new ServerGroup(new int[] {0, 1, 2}, -1, ew[0] + ew[1] + ew[2], 3, usable, ew, new int[] {1, 2, 3},
-        maxconn, Weights.cumulative(new boolean[3], usable, ew), new Object[3], LoadView.of(served));
+    return new ServerGroup(new int[] {0, 1, 2}, -1, ew[0] + ew[1] + ew[2], 3, usable, new boolean[3], ew,
+        new int[] {1, 2, 3}, maxconn, Weights.cumulative(new boolean[3], usable, ew), new Object[3], LoadView.of(served));
   }
 
   private static List<Integer> picks(Picker p, int n, int avoid, LoadView load) {
@@ -125,8 +125,8 @@ class HashFallbackTest {
   @Test
   void oneServerInUseIsNeverHashed() {
     int[] ew = {16};
-    ServerGroup g = new ServerGroup(new int[] {0}, -1, 16, 1, new boolean[] {true}, ew, new int[] {1},
-        new int[1], new int[1], new Object[1], LoadView.of(new int[1]));
+    ServerGroup g = new ServerGroup(new int[] {0}, -1, 16, 1, new boolean[] {true}, new boolean[1], ew,
+        new int[] {1}, new int[1], new int[1], new Object[1], LoadView.of(new int[1]));
     KeyExtractor failing = r -> {
       throw new AssertionError("hashed with one server in use");
     };

@@ -150,7 +150,7 @@ public final class Demo implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
   private final List<DemoInstance> instances = new ArrayList<>();
-  private final List<HttpHealthChecker> checkers = new ArrayList<>();
+  private final Map<String, HttpHealthChecker> checkers = new LinkedHashMap<>(); // by backend
   private Router router;
   private RoutingConfig config;
   private StatsConfig.Credential credential;
@@ -242,7 +242,7 @@ public final class Demo implements AutoCloseable {
     router = Router.create(config);
     for (Backend b : router.backends()) {
       if (b.config().servers().stream().anyMatch(ServerConfig::check)) {
-        checkers.add(HttpHealthChecker.start(b));
+        checkers.put(b.name(), HttpHealthChecker.start(b));
       }
     }
 
@@ -307,6 +307,12 @@ public final class Demo implements AutoCloseable {
     return instances;
   }
 
+  /** Health checks completed so far on {@code server} of {@code backend} (0 if it is not checked). */
+  public long checksCompleted(String backend, String server) {
+    HttpHealthChecker c = checkers.get(backend);
+    return c == null ? 0 : c.probes(server);
+  }
+
   /** The instance named {@code name}, or {@code null}. */
   public DemoInstance instance(String name) {
     for (DemoInstance i : instances) {
@@ -344,7 +350,7 @@ public final class Demo implements AutoCloseable {
     } catch (Exception e) {
       System.err.println("stickyroute demo: stopping the proxy: " + e);
     }
-    for (HttpHealthChecker c : checkers) {
+    for (HttpHealthChecker c : checkers.values()) {
       c.close();
     }
     for (DemoInstance i : instances) {

@@ -145,6 +145,34 @@ public final class DemoInstance implements AutoCloseable {
       e.close();
     }
     connector.stop();
+    awaitRefused();
+  }
+
+  /**
+   * Waits until the port refuses connections. Closing the connector's listening channel does not close the kernel's
+   * socket at once: the JDK's {@code ServerSocketChannel.close()} only signals a thread blocked in {@code accept()}
+   * (Jetty's acceptor) and leaves the last close to it, and until that thread runs the socket still listens and
+   * completes handshakes. On a busy machine that took long enough for a connection made after {@code
+   * setState(DOWN)} returned to be accepted, then closed by the stopped connector (seen as FIN-WAIT-2 on the
+   * instance's side, with the acceptor thread still in {@code Net.accept} after the connector had STOPPED: 11 of 300
+   * runs of {@code DemoInstanceTest}). A connection made here wakes that thread; once the port refuses, the
+   * instance is dead.
+   */
+  private void awaitRefused() throws InterruptedException, java.io.IOException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try (java.net.Socket probe = new java.net.Socket()) {
+        probe.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+      } catch (java.net.ConnectException refused) {
+        return;
+      } catch (java.net.SocketTimeoutException slow) {
+        // the backlog is full: still listening
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(name + ": port " + port + " still accepts connections 30 s after the kill");
+      }
+      Thread.sleep(5);
+    }
   }
 
   private void serve(Request request, Response response, Callback callback) {

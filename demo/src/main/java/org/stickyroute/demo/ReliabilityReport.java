@@ -33,6 +33,10 @@ import org.stickyroute.config.StickyFailure;
  * @param victimClientsMoved of those, the clients that got a new cookie for another instance
  * @param downMillis per backend, kill to DOWN
  * @param upMillis per backend, restore to UP
+ * @param downChecks per backend, health checks of the victim completed from the kill to DOWN (at most {@code fall}
+ *     + 1: one probe may have begun before the kill)
+ * @param upChecks per backend, health checks of the victim completed from the restart to UP (at most {@code rise}
+ *     + 1)
  * @param downBoundMillis {@code fall × inter} with the jitter, plus {@code fall} times the longest probe
  *     (the checker waits {@code inter} after each probe ends)
  * @param upBoundMillis {@code rise × inter} with the jitter, plus {@code rise} times the longest probe
@@ -63,6 +67,8 @@ public record ReliabilityReport(
     int victimClientsMoved,
     Map<String, Long> downMillis,
     Map<String, Long> upMillis,
+    Map<String, Long> downChecks,
+    Map<String, Long> upChecks,
     long downBoundMillis,
     long upBoundMillis,
     long longestProbeMillis,
@@ -103,6 +109,8 @@ public record ReliabilityReport(
         downMillis, downBoundMillis, upMillis, upBoundMillis));
     b.append(String.format(Locale.ROOT, "                  (bounds: fall or rise x inter x 1.05 + that many of the longest probe, %d ms, + 250 ms)%n",
         longestProbeMillis));
+    b.append(String.format(Locale.ROOT, "                  checks completed: %s from the kill to DOWN, %s from the restart to UP%n",
+        downChecks, upChecks));
     b.append(String.format(Locale.ROOT, "  counters        in flight at the end %d, lowest seen %d%n", inFlightAtEnd, minInFlightSeen));
     b.append(String.format(Locale.ROOT, "  heap after GC   %s MB (after warm-up, before the kill, after recovery, at the end)%n", heapMb));
     b.append(violations.isEmpty() ? "  PASSED: every check held\n" : "  FAILED:\n");

@@ -22,9 +22,9 @@ import org.eclipse.jetty.ee10.proxy.ProxyServlet;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.stickyroute.Backend;
+import org.stickyroute.ConnectRetry;
 import org.stickyroute.Decision;
 import org.stickyroute.Router;
-import org.stickyroute.config.BackendConfig;
 
 /**
  * Jetty 12's {@link ProxyServlet} (ee10) behind {@link StickyRouteFilter}: each request is forwarded to the
@@ -384,38 +384,22 @@ public class StickyProxyServlet extends ProxyServlet {
   }
 
   /**
-   * One more connection attempt, as HAProxy's {@code back_handle_st_cer}: returns false when {@code retries}
-   * are exhausted or a redispatch found no server.
+   * One more connection attempt, as HAProxy's {@code back_handle_st_cer} ({@link ConnectRetry}): returns false
+   * when {@code retries} are exhausted or a redispatch found no server.
    */
   private boolean retry(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Decision d) {
-    if (!d.ok() || d.backend() == null) {
-      return false;
-    }
-    BackendConfig bc = d.backend().config();
     Object done = clientRequest.getAttribute(RETRIES_ATTRIBUTE);
     int retry = (done instanceof Integer n ? n : 0) + 1;
     clientRequest.setAttribute(RETRIES_ATTRIBUTE, retry);
-    if (retry > bc.retries()) {
+    Router r = router();
+    if (r == null) {
+      log("stickyroute proxy: no router in the ServletContext: cannot retry");
       return false;
     }
-    int failed = d.server();
-    boolean moved = false;
-    if (ProxyRetries.redispatchNow(d, bc, retry)) {
-      Router r = router();
-      if (r == null) {
-        log("stickyroute proxy: no router in the ServletContext: cannot redispatch");
-        return false;
-      }
-      // under sticky-failure strict the user's server is retried, never swapped for another one
-      if (r.mayRedispatch(d)) {
-        int s = r.redispatch(d);
-        if (s < 0) {
-          return false;
-        }
-        moved = s != failed;
-      }
+    long pause = ConnectRetry.next(r, d, retry);
+    if (pause == ConnectRetry.GIVE_UP) {
+      return false;
     }
-    long pause = moved && ProxyRetries.activeServers(d.backend().snapshot()) > 1 ? 0 : ProxyRetries.turnAround(bc);
     Runnable send = () -> resend(clientRequest, proxyResponse);
     if (pause == 0) {
       getHttpClient().getExecutor().execute(send);

@@ -3,20 +3,15 @@ package org.stickyroute.servlet;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.stickyroute.NoServerPage;
 
 /**
- * The one page the filter and the proxy answer when a request cannot be routed: HAProxy's "503 Service
+ * Sends the one page the filter and the proxy answer when a request cannot be routed: HAProxy's "503 Service
  * Unavailable / No server is available to handle this request", the same text for another configured status,
  * or, for a strict sticky failure, a page saying that the session's own server is unavailable. Nothing from
  * the request is echoed.
  */
 final class UnavailablePage {
-  private static final String NO_SERVER_TAIL =
-      "</h1>\nNo server is available to handle this request.\n</body></html>\n";
-  private static final String STICKY_TAIL =
-      "</h1>\nThe server this session is bound to is unavailable (sticky-failure strict): "
-          + "the request was not sent to another server.\n</body></html>\n";
-
   private UnavailablePage() {}
 
   /** Sends the page with {@code status}, unless the response is already committed. */
@@ -33,26 +28,8 @@ final class UnavailablePage {
     resp.getOutputStream().write(bytes);
   }
 
-  /** The page's text. */
+  /** The page's text (core's, the same in every adapter). */
   static String body(int status, boolean stickyFailure) {
-    return "<html><body><h1>" + status + reason(status) + (stickyFailure ? STICKY_TAIL : NO_SERVER_TAIL);
-  }
-
-  /** " Reason-Phrase" of the statuses a strict failure is likely configured with, else "". */
-  static String reason(int status) {
-    return switch (status) {
-      case 400 -> " Bad Request";
-      case 403 -> " Forbidden";
-      case 404 -> " Not Found";
-      case 409 -> " Conflict";
-      case 410 -> " Gone";
-      case 421 -> " Misdirected Request";
-      case 429 -> " Too Many Requests";
-      case 500 -> " Internal Server Error";
-      case 502 -> " Bad Gateway";
-      case 503 -> " Service Unavailable";
-      case 504 -> " Gateway Timeout";
-      default -> "";
-    };
+    return NoServerPage.body(status, stickyFailure);
   }
 }

@@ -187,6 +187,22 @@ public final class EchoBackend implements AutoCloseable {
     return held.get();
   }
 
+  /**
+   * Waits (at most 60 s, polling) until exactly {@code n} requests are held.
+   *
+   * @param n the number of held requests to wait for
+   * @throws AssertionError if that does not happen within 60 s
+   */
+  public void awaitHeld(int n) throws InterruptedException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (held.get() != n) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(n + " requests not held within 60 s (held " + held.get() + ")");
+      }
+      Thread.sleep(2);
+    }
+  }
+
   private CountDownLatch gate(String tag) {
     return gates.computeIfAbsent(tag, t -> new CountDownLatch(1));
   }

@@ -70,7 +70,7 @@ class FirstDifferentialTest {
         });
         threads.add(t);
         t.start();
-        awaitHeld(echo, k + 1);
+        echo.awaitHeld(k + 1);
       }
       try (RawHttpClient c = new RawHttpClient(port)) {
         for (int i = 0; i < 3; i++) {
@@ -78,7 +78,7 @@ class FirstDifferentialTest {
         }
         echo.release("held0"); // the request on the lowest id ends
         threads.get(0).join();
-        awaitHeld(echo, HELD - 1);
+        echo.awaitHeld(HELD - 1);
         for (int i = 0; i < 2; i++) {
           haproxy.add(c.get("/after/" + i).header("X-Server"));
         }
@@ -126,13 +126,4 @@ class FirstDifferentialTest {
     assertEquals(haproxy, ours);
   }
 
-  private static void awaitHeld(EchoBackend echo, int n) throws InterruptedException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (echo.held() != n) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(n + " requests not held within 60 s (held " + echo.held() + ")");
-      }
-      Thread.sleep(2);
-    }
-  }
 }

@@ -1,0 +1,110 @@
+package org.stickyroute.spring.boot;
+
+import jakarta.servlet.DispatcherType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
+import org.stickyroute.Router;
+import org.stickyroute.config.ConfigLoader;
+import org.stickyroute.config.RoutingConfig;
+import org.stickyroute.config.StickyProperties;
+import org.stickyroute.servlet.StickyRouteFilter;
+import org.stickyroute.servlet.StickyStatsServlet;
+import org.stickyroute.servlet.TrustedProxies;
+
+/**
+ * stickyroute in a servlet application, from {@link StickyRouteProperties}: when {@code stickyroute.config}
+ * names an HAProxy configuration, a {@link Router} over it (with HAProxy-style health checks of the servers
+ * that have {@code check}), the {@link StickyRouteFilter} mapped on {@code stickyroute.filter.url-patterns}
+ * for the {@code REQUEST}, {@code ASYNC} and {@code ERROR} dispatches, and, with {@code
+ * stickyroute.stats.enabled=true}, the {@link StickyStatsServlet} at {@code stickyroute.stats.path}. With
+ * Actuator, {@link StickyRouteHealthConfiguration} adds a health indicator per backend. A bad configuration
+ * fails the start with its file, line and word.
+ */
+@AutoConfiguration
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(StickyRouteFilter.class)
+@ConditionalOnProperty(prefix = "stickyroute", name = "config")
+@EnableConfigurationProperties(StickyRouteProperties.class)
+public class StickyRouteAutoConfiguration {
+  /** The auto-configuration. */
+  public StickyRouteAutoConfiguration() {}
+
+  /** The router over the configured HAProxy file and {@code stickyroute.sticky[...]} settings. */
+  @Bean
+  @ConditionalOnMissingBean
+  public Router stickyRouteRouter(StickyRouteProperties properties, ResourceLoader resources) throws IOException {
+    RoutingConfig config = load(resources.getResource(properties.getConfig()), properties.isStrict());
+    if (!properties.getSticky().isEmpty()) {
+      config = StickyProperties.apply(config, properties.getSticky(), "stickyroute.sticky");
+    }
+    return Router.create(config);
+  }
+
+  /** HAProxy-style checks of the router's servers with {@code check}, stopped with the application. */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnBooleanProperty(name = "stickyroute.health-checks", matchIfMissing = true)
+  public StickyRouteHealthChecks stickyRouteHealthChecks(Router router) {
+    return StickyRouteHealthChecks.start(router);
+  }
+
+  /** The routing filter, on the configured URL patterns, for the request, async and error dispatches. */
+  @Bean
+  @ConditionalOnMissingBean(name = "stickyRouteFilter")
+  public FilterRegistrationBean<StickyRouteFilter> stickyRouteFilter(Router router, StickyRouteProperties properties) {
+    StickyRouteFilter.Options.Builder options = StickyRouteFilter.Options.builder()
+        .secureCookie(properties.getSecureCookie())
+        .unavailable(properties.getUnavailable())
+        .trustedProxies(TrustedProxies.parse(String.join(",", properties.getTrustedProxies())));
+    if (properties.getBackend() != null) {
+      options.backend(properties.getBackend());
+    } else if (properties.getFrontend() != null) {
+      options.frontend(properties.getFrontend());
+    }
+    FilterRegistrationBean<StickyRouteFilter> registration =
+        new FilterRegistrationBean<>(new StickyRouteFilter(router, options.build()));
+    registration.setName("stickyRouteFilter");
+    registration.setAsyncSupported(true);
+    registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
+    registration.setUrlPatterns(properties.getFilter().getUrlPatterns());
+    registration.setOrder(properties.getFilter().getOrder());
+    return registration;
+  }
+
+  /** HAProxy's stats page for the router, at {@code stickyroute.stats.path}. */
+  @Bean
+  @ConditionalOnBooleanProperty("stickyroute.stats.enabled")
+  public ServletRegistrationBean<StickyStatsServlet> stickyRouteStats(Router router, StickyRouteProperties properties) {
+    ServletRegistrationBean<StickyStatsServlet> registration =
+        new ServletRegistrationBean<>(new StickyStatsServlet(router), properties.getStats().getPath());
+    registration.setName("stickyRouteStats");
+    if (properties.getStats().getSection() != null) {
+      registration.addInitParameter("stats-section", properties.getStats().getSection());
+    }
+    return registration;
+  }
+
+  static RoutingConfig load(Resource resource, boolean strict) throws IOException {
+    if (!resource.exists()) {
+      throw new IOException("stickyroute.config: " + resource.getDescription() + " does not exist");
+    }
+    String text;
+    try (InputStream in = resource.getInputStream()) {
+      text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+    String name = resource.getFilename() != null ? resource.getFilename() : resource.getDescription();
+    return ConfigLoader.parse(text, name, strict);
+  }
+}

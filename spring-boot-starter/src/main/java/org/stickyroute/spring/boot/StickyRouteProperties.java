@@ -1,0 +1,255 @@
+package org.stickyroute.spring.boot;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.stickyroute.config.SecureCookie;
+import org.stickyroute.servlet.StickyRouteFilter;
+
+/**
+ * {@code stickyroute.*}: what the starter registers in a servlet application. Setting {@link #getConfig()
+ * stickyroute.config} switches it on.
+ *
+ * <pre>
+ * stickyroute.config=classpath:haproxy.cfg        # an HAProxy 2.6 configuration (required)
+ * stickyroute.frontend=incoming_http               # or stickyroute.backend=NAME
+ * stickyroute.trusted-proxies=10.0.0.0/8, 127.0.0.1
+ * stickyroute.secure-cookie=auto
+ * stickyroute.stats.enabled=true                   # HAProxy's stats page at stickyroute.stats.path
+ * </pre>
+ */
+@ConfigurationProperties("stickyroute")
+public class StickyRouteProperties {
+  /**
+   * Location of the HAProxy 2.6 configuration ({@code classpath:haproxy.cfg}, {@code file:/etc/haproxy.cfg}).
+   * Required: without it the starter registers nothing. A bad file fails the start with its file, line and
+   * word.
+   */
+  private String config;
+
+  /**
+   * The frontend (or listen section) whose {@code use_backend}/{@code default_backend} rules choose the backend.
+   * Default: the first section with such rules.
+   */
+  private String frontend;
+
+  /** Send every request to this backend section instead of through a frontend's rules. */
+  private String backend;
+
+  /** Whether a configuration warning fails the start (as {@code route --strict}). */
+  private boolean strict;
+
+  /**
+   * Addresses and CIDR blocks of the proxies whose {@code X-Forwarded-For} and {@code X-Forwarded-Proto} are
+   * believed (the client address {@code balance source} hashes, the scheme the secure-cookie policy reads).
+   * Default: nobody.
+   */
+  private List<String> trustedProxies = new ArrayList<>();
+
+  /**
+   * When the persistence cookie gets {@code Secure}: {@code config} (as the {@code cookie} line says),
+   * {@code auto} (exactly on HTTPS requests), {@code always}, {@code never}.
+   */
+  private SecureCookie secureCookie = SecureCookie.CONFIG;
+
+  /** Without a usable server: {@code respond} with the decision's status and HAProxy's page, or {@code pass}. */
+  private StickyRouteFilter.Unavailable unavailable = StickyRouteFilter.Unavailable.RESPOND;
+
+  /** Whether the servers with {@code check} get HAProxy-style health checks for as long as the application runs. */
+  private boolean healthChecks = true;
+
+  /**
+   * stickyroute's own persistence settings, as {@link org.stickyroute.config.StickyProperties} keys: {@code
+   * stickyroute.sticky[backend.app.sticky-failure]=strict}. Keep the brackets: Spring drops {@code .} from map
+   * keys otherwise.
+   */
+  private Map<String, String> sticky = new LinkedHashMap<>();
+
+  private final Filter filter = new Filter();
+  private final Stats stats = new Stats();
+
+  /** Properties with their defaults. */
+  public StickyRouteProperties() {}
+
+  /** The location of the HAProxy configuration. */
+  public String getConfig() {
+    return config;
+  }
+
+  /** Sets the location of the HAProxy configuration. */
+  public void setConfig(String config) {
+    this.config = config;
+  }
+
+  /** The frontend whose rules choose the backend, or {@code null}. */
+  public String getFrontend() {
+    return frontend;
+  }
+
+  /** Sets the frontend whose rules choose the backend. */
+  public void setFrontend(String frontend) {
+    this.frontend = frontend;
+  }
+
+  /** The backend every request goes to, or {@code null}. */
+  public String getBackend() {
+    return backend;
+  }
+
+  /** Sets the backend every request goes to. */
+  public void setBackend(String backend) {
+    this.backend = backend;
+  }
+
+  /** Whether a configuration warning fails the start. */
+  public boolean isStrict() {
+    return strict;
+  }
+
+  /** Sets whether a configuration warning fails the start. */
+  public void setStrict(boolean strict) {
+    this.strict = strict;
+  }
+
+  /** The trusted proxies (addresses and CIDR blocks). */
+  public List<String> getTrustedProxies() {
+    return trustedProxies;
+  }
+
+  /** Sets the trusted proxies. */
+  public void setTrustedProxies(List<String> trustedProxies) {
+    this.trustedProxies = trustedProxies;
+  }
+
+  /** The secure-cookie policy. */
+  public SecureCookie getSecureCookie() {
+    return secureCookie;
+  }
+
+  /** Sets the secure-cookie policy. */
+  public void setSecureCookie(SecureCookie secureCookie) {
+    this.secureCookie = secureCookie;
+  }
+
+  /** What happens without a usable server. */
+  public StickyRouteFilter.Unavailable getUnavailable() {
+    return unavailable;
+  }
+
+  /** Sets what happens without a usable server. */
+  public void setUnavailable(StickyRouteFilter.Unavailable unavailable) {
+    this.unavailable = unavailable;
+  }
+
+  /** Whether servers with {@code check} are health-checked. */
+  public boolean isHealthChecks() {
+    return healthChecks;
+  }
+
+  /** Sets whether servers with {@code check} are health-checked. */
+  public void setHealthChecks(boolean healthChecks) {
+    this.healthChecks = healthChecks;
+  }
+
+  /** stickyroute's own persistence settings. */
+  public Map<String, String> getSticky() {
+    return sticky;
+  }
+
+  /** Sets stickyroute's own persistence settings. */
+  public void setSticky(Map<String, String> sticky) {
+    this.sticky = sticky;
+  }
+
+  /** The filter's registration. */
+  public Filter getFilter() {
+    return filter;
+  }
+
+  /** The stats page. */
+  public Stats getStats() {
+    return stats;
+  }
+
+  /** {@code stickyroute.filter.*}: where the routing filter is mapped. */
+  public static class Filter {
+    /** URL patterns the filter routes. */
+    private List<String> urlPatterns = new ArrayList<>(List.of("/*"));
+
+    /** The filter's order among the application's filters (lower runs first). */
+    private int order = -100;
+
+    /** Filter properties with their defaults. */
+    public Filter() {}
+
+    /** The URL patterns the filter routes. */
+    public List<String> getUrlPatterns() {
+      return urlPatterns;
+    }
+
+    /** Sets the URL patterns the filter routes. */
+    public void setUrlPatterns(List<String> urlPatterns) {
+      this.urlPatterns = urlPatterns;
+    }
+
+    /** The filter's order. */
+    public int getOrder() {
+      return order;
+    }
+
+    /** Sets the filter's order. */
+    public void setOrder(int order) {
+      this.order = order;
+    }
+  }
+
+  /** {@code stickyroute.stats.*}: HAProxy's stats page ({@link org.stickyroute.servlet.StickyStatsServlet}). */
+  public static class Stats {
+    /** Whether to serve the stats page. */
+    private boolean enabled;
+
+    /** Where the stats page is served. */
+    private String path = "/stickyroute/stats";
+
+    /**
+     * The frontend or listen section whose {@code stats auth} lines hold the credentials. Default: the first
+     * section that has some. No credentials: nobody gets in.
+     */
+    private String section;
+
+    /** Stats properties with their defaults. */
+    public Stats() {}
+
+    /** Whether the stats page is served. */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /** Sets whether the stats page is served. */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    /** Where the stats page is served. */
+    public String getPath() {
+      return path;
+    }
+
+    /** Sets where the stats page is served. */
+    public void setPath(String path) {
+      this.path = path;
+    }
+
+    /** The section whose {@code stats auth} lines hold the credentials, or {@code null}. */
+    public String getSection() {
+      return section;
+    }
+
+    /** Sets the section whose {@code stats auth} lines hold the credentials. */
+    public void setSection(String section) {
+      this.section = section;
+    }
+  }
+}
