@@ -7,6 +7,8 @@ import org.stickyroute.balance.Picker;
 import org.stickyroute.balance.ServerGroup;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.ServerConfig;
+import org.stickyroute.config.StickyFailure;
+import org.stickyroute.stick.StickServers;
 import org.stickyroute.http.RequestView;
 import org.stickyroute.persist.CookiePersistence;
 import org.stickyroute.persist.CookieTargets;
@@ -51,6 +53,29 @@ public final class BackendSnapshot {
   private final long version;
   private final long builtAtMillis;
   private final CookiePersistence persistence;
+  /** This snapshot's servers as stick rules read them (the tables never see this class). */
+  final StickServers stickServers = new StickServers() {
+    @Override
+    public int indexOfName(String name) {
+      return indexOf(name);
+    }
+
+    @Override
+    public int indexOfId(int id) {
+      int[] puid = group.puid();
+      for (int i = 0; i < puid.length; i++) {
+        if (puid[i] == id) {
+          return i;
+        }
+      }
+      return NO_SERVER;
+    }
+
+    @Override
+    public boolean accepts(int i) {
+      return state(i).acceptsPersistent() || config.stickyFailure() == StickyFailure.PERSIST;
+    }
+  };
   /** This snapshot's servers as cookie persistence reads them (persistence never sees this class). */
   final CookieTargets cookieTargets = i -> state(i).acceptsPersistent();
 

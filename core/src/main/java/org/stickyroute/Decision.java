@@ -1,10 +1,14 @@
 package org.stickyroute;
 
 import org.stickyroute.http.RequestView;
+import org.stickyroute.http.ResponseView;
 import org.stickyroute.config.ServerConfig;
 import org.stickyroute.persist.CookieMatch;
 import org.stickyroute.persist.CookiePersistence;
 import org.stickyroute.persist.CookieResponse;
+import org.stickyroute.stick.StickPending;
+import org.stickyroute.stick.StickRules;
+import java.time.Clock;
 
 /**
  * The routing decision for one request, filled by {@link Router#route}: the backend, the server (with a held
@@ -42,6 +46,9 @@ public final class Decision implements AutoCloseable {
   final Lease lease = new Lease();
   final CookieMatch match = new CookieMatch();
   final CookieResponse response = new CookieResponse();
+  final StickPending stick = new StickPending();
+  StickRules stickRules;
+  Clock clock;
   Backend backend;
   BackendSnapshot snapshot;
   CookiePersistence persistence;
@@ -63,6 +70,7 @@ public final class Decision implements AutoCloseable {
     if (lease.isHeld()) {
       throw new IllegalStateException("decision still holds a lease: close it before routing again");
     }
+    finishStick(null);
     backend = b;
     snapshot = b == null ? null : b.snapshot();
     persistence = snapshot == null ? null : snapshot.persistence();
@@ -197,10 +205,33 @@ public final class Decision implements AutoCloseable {
   /**
    * Whether the response must be shown to {@link Router#respond}: a server was chosen and its backend's
    * persistence cookie is in {@code insert}, {@code rewrite} or {@code prefix} mode (a passive cookie is only
-   * read). When false, the response passes unchanged.
+   * read), or its {@code stick} rules store with the server that answers ({@code store-response} rules read
+   * the response's headers: show them all). When false, the response passes unchanged.
    */
   public boolean watchesResponse() {
-    return status == 0 && persistence != null && persistence.watchesResponses();
+    return status == 0 && (persistence != null && persistence.watchesResponses() || learnsFromResponse());
+  }
+
+  /**
+   * Whether the backend's {@code stick} rules learn from this request: {@link Router#respond} writes their
+   * stores (before the response reaches the client, so that the client's next request sees them), and its
+   * {@code store-response} rules read the response's headers by name, so it must see them all. False once
+   * {@link Router#respond} has run.
+   */
+  public boolean learnsFromResponse() {
+    return status == 0 && stickRules != null;
+  }
+
+  /**
+   * The server never answered (the proxy's own 502/503/504, a refused connection without retry): the stores
+   * the {@code stick} rules planned are dropped, as HAProxy drops them, and the table keeps no trace of the
+   * request.
+   */
+  public void discardStickStores() {
+    if (stickRules != null) {
+      stickRules = null;
+      stick.release();
+    }
   }
 
   /**
@@ -273,9 +304,32 @@ public final class Decision implements AutoCloseable {
     return routedAt;
   }
 
-  /** Releases the lease (exactly once) and forgets the request's references. */
+  /**
+   * Writes the stores the request's stick rules planned, with the chosen server ({@code response}: the
+   * server's response for {@code store-response} rules, or {@code null}), or gives their places back when no
+   * server was chosen. Once per request: later calls find nothing pending.
+   */
+  void finishStick(ResponseView resp) {
+    StickRules rules = stickRules;
+    if (rules == null) {
+      return;
+    }
+    stickRules = null;
+    if (status != 0 || server < 0) {
+      stick.release();
+      return;
+    }
+    ServerConfig sc = snapshot.server(server);
+    rules.onResponse(request, resp, sc.name(), snapshot.id(server), clock.millis(), stick);
+  }
+
+  /**
+   * Releases the lease (exactly once) and forgets the request's references; stores the stick rules planned
+   * and the response did not already write are written (without a response).
+   */
   @Override
   public void close() {
+    finishStick(null);
     lease.close();
     match.release();
     request = null;

@@ -14,6 +14,8 @@ import org.stickyroute.config.RoutingConfig;
 import org.stickyroute.config.SecureCookie;
 import org.stickyroute.config.StickyFailure;
 import org.stickyroute.persist.CookiePersistence;
+import org.stickyroute.stick.StickRules;
+import org.stickyroute.stick.StickTable;
 
 /**
  * The routing decisions of one configuration: frontends pick a backend, backends pick a server. Create one
@@ -41,10 +43,23 @@ public final class Router {
   private final List<Frontend> frontends;
   private final Map<String, Frontend> frontendsByName;
   private final Clock clock;
+  private final Map<String, StickTable> stickTables;
+  private final StickRules[] stickRules;
 
   private Router(RoutingConfig config, Clock clock) {
     this.config = config;
     this.clock = clock;
+    Map<String, StickTable> tables = new HashMap<>();
+    for (BackendConfig bc : config.backends()) {
+      if (bc.stick().table() != null) {
+        tables.put(bc.name(), new StickTable(bc.stick().table()));
+      }
+    }
+    this.stickTables = Map.copyOf(tables);
+    this.stickRules = new StickRules[config.backends().size()];
+    for (int i = 0; i < stickRules.length; i++) {
+      stickRules[i] = StickRules.of(config.backends().get(i), stickTables);
+    }
     List<Backend> bs = new ArrayList<>();
     Map<String, Backend> byName = new HashMap<>();
     Map<String, Integer> index = new HashMap<>();
@@ -132,7 +147,8 @@ public final class Router {
 
   private void route(int index, RequestView request, Decision d) {
     Backend backend = backends.get(index);
-    long now = now();
+    long nowMillis = clock.millis();
+    long now = Math.floorDiv(nowMillis, 1000L);
     d.begin(backend, request, now);
     BackendSnapshot snap = d.snapshot;
     // The persistence of the same snapshot: its server indexes are the snapshot's, even across a reconfigure.
@@ -143,6 +159,16 @@ public final class Router {
       d.match.unchanged(request);
     }
     int s = d.match.server();
+    StickRules rules = stickRules[index];
+    if (rules != null) {
+      // HAProxy's process_sticking_rules, after the cookie: a match assigns only what the cookie did not
+      d.stickRules = rules;
+      d.clock = clock;
+      int m = rules.onRequest(request, snap.stickServers, s >= 0, nowMillis, d.stick);
+      if (s < 0) {
+        s = m;
+      }
+    }
     if (s >= 0) {
       d.server = s;
       d.direct = true;
@@ -201,6 +227,7 @@ public final class Router {
   }
 
   private void respond(Decision d, ResponseView response, long now, SecureCookie secureCookie) {
+    d.finishStick(response);
     d.responded = true;
     CookiePersistence p = d.persistence;
     if (p == null || d.status != 0) {

@@ -22,15 +22,12 @@ import java.util.function.IntPredicate;
  *
  * <h2>Structure</h2>
  *
- * <p>Positions are packed in one {@code long} per server (saturation bit, key, sequence; smaller is better;
- * non-members hold {@code Long.MAX_VALUE}). Up to {@value #SCAN_MAX} servers a pick scans them (one cache
- * line or two) and a take or release rewrites one word. Above that a 4-ary winner tree sits over the words:
- * each inner node keeps a copy of its best child's word and that child's server, so a pick reads the root,
- * and a take or a release recomputes the path to the root ({@code log4 n} levels, four adjacent words each),
- * stopping at the first node whose winner did not change. All of it is plain memory guarded by a {@link
- * SpinLock}: on the request path a pick-and-take and a release each cost one compare-and-set and one
- * release store, and nothing allocates. Sequence numbers have 31 bits; when they run out the queue
- * renumbers its members in their current order (once every 2^31 re-queues, under the lock).
+ * <p>Positions are packed in one {@code long} per server (saturation bit, key, sequence; smaller is better)
+ * and ordered by {@link LeastConnPositions}: up to {@value LeastConnPositions#SCAN_MAX} servers a pick scans
+ * them (one cache line or two) and a take or release rewrites one word; above that a 4-ary winner tree sits
+ * over the words, so a pick reads the root and a take or a release recomputes one path. Keys are {@link
+ * LeastConnKey}'s. All of it is plain memory guarded by a {@link SpinLock}: on the request path a
+ * pick-and-take and a release each cost one compare-and-set and one release store, and nothing allocates.
  *
  * <p>Thread-safe. Server indices are {@code 0 .. servers - 1}; at most {@link #MAX_SERVERS} servers.
  */
@@ -43,26 +40,13 @@ public final class LeastConnQueue {
   public static final int EWEIGHT_MAX = 4096;
   /** The largest number of servers a queue can hold. */
   public static final int MAX_SERVERS = 1 << 20;
-  /** Up to this many servers a pick scans; above, a winner tree orders them. */
-  static final int SCAN_MAX = 16;
-
-  private static final int SEQ_BITS = 31;
-  private static final long SEQ_MASK = (1L << SEQ_BITS) - 1;
-  private static final long KEY_MAX = (1L << 31) - 1;
-  private static final long SATURATED = 1L << 62;
-  private static final long EMPTY = Long.MAX_VALUE;
-
   private final SpinLock lock = new SpinLock();
   private final int servers;
-  private final int inner; // inner tree nodes; 0 when scanning. Server i's word is pos[inner + i]
-  private final long[] pos; // inner nodes' best words, then one word per leaf
-  private final int[] win; // inner node -> server index of its best word
+  private final LeastConnPositions pos;
   private final int[] served;
   private final int[] eweight; // 0 = not a member
   private final long[] reciprocal; // floor(2^44 / eweight) + 1: keys without a division
   private final int[] maxconn; // 0 = unlimited
-  private final long[] scratch; // renumbering
-  private long sequence;
 
   /**
    * A queue for {@code servers} servers, none of them a member yet (control plane; allocates).
@@ -74,25 +58,11 @@ public final class LeastConnQueue {
       throw new IllegalArgumentException("leastconn supports 0 to " + MAX_SERVERS + " servers: " + servers);
     }
     this.servers = servers;
-    int in = 0;
-    int leaves = servers;
-    if (servers > SCAN_MAX) {
-      leaves = 4;
-      in = 1;
-      while (leaves < servers) {
-        in += leaves;
-        leaves <<= 2;
-      }
-    }
-    this.inner = in;
-    this.pos = new long[in + leaves];
-    Arrays.fill(pos, EMPTY);
-    this.win = new int[in];
     this.served = new int[servers];
     this.eweight = new int[servers];
     this.reciprocal = new long[servers];
     this.maxconn = new int[servers];
-    this.scratch = new long[servers];
+    this.pos = new LeastConnPositions(servers, eweight);
   }
 
   // ---------------------------------------------------------------- data plane
@@ -107,7 +77,7 @@ public final class LeastConnQueue {
   public int pickAndTake(int avoid) {
     lock.lock();
     try {
-      int s = inner == 0 ? scanBest(avoid) : treeBest(avoid);
+      int s = pos.best(avoid);
       if (s >= 0) {
         served[s]++;
         requeue(s);
@@ -132,7 +102,7 @@ public final class LeastConnQueue {
     lock.lock();
     try {
       for (int attempt = 1; ; attempt++) {
-        int s = inner == 0 ? scanBest(avoid) : treeBest(avoid);
+        int s = pos.best(avoid);
         if (s < 0) {
           return s;
         }
@@ -158,7 +128,7 @@ public final class LeastConnQueue {
   public int peek(int avoid) {
     lock.lock();
     try {
-      return inner == 0 ? scanBest(avoid) : treeBest(avoid);
+      return pos.best(avoid);
     } finally {
       lock.unlock();
     }
@@ -194,188 +164,16 @@ public final class LeastConnQueue {
     }
   }
 
-  private int scanBest(int avoid) {
-    long[] p = pos;
-    int n = servers;
-    long best = EMPTY;
-    int at = -1;
-    for (int i = 0; i < n; i++) {
-      long v = p[i];
-      if (v < best) {
-        best = v;
-        at = i;
-      }
-    }
-    if (at == avoid && at >= 0) {
-      long second = EMPTY;
-      int other = -1;
-      for (int i = 0; i < n; i++) {
-        long v = p[i];
-        if (v < second && i != avoid) {
-          second = v;
-          other = i;
-        }
-      }
-      if (other >= 0 && (second & SATURATED) == 0) {
-        return other;
-      }
-    }
-    return verdict(at, best);
-  }
-
-  private static int verdict(int at, long word) {
-    if (word == EMPTY) {
-      return NONE;
-    }
-    return (word & SATURATED) != 0 ? ALL_SATURATED : at;
-  }
-
-  private int treeBest(int avoid) {
-    int w = win[0];
-    long best = pos[0];
-    if (w != avoid || best == EMPTY) {
-      return verdict(w, best);
-    }
-    // The avoided server leads: the best of the rest is the best sibling along its path.
-    long second = EMPTY;
-    int other = -1;
-    for (int c = inner + w; c > 0; c = (c - 1) >> 2) {
-      int first = ((c - 1) & ~3) + 1;
-      for (int k = first; k < first + 4; k++) {
-        if (k != c && pos[k] < second) {
-          second = pos[k];
-          other = k >= inner ? k - inner : win[k];
-        }
-      }
-    }
-    if (other >= 0 && (second & SATURATED) == 0) {
-      return other;
-    }
-    return verdict(w, best);
-  }
-
-  /** {@link #key(int, int)} through the reciprocal of {@code eweight}. */
-  static long key(int served, int eweight, long reciprocal) {
-    if (served <= 0) {
-      return 0;
-    }
-    return served < (1 << 18) ? ((served + 1L) * reciprocal) >>> 32 : key(served, eweight);
-  }
-
-  /** {@code floor(2^44 / eweight) + 1}. */
-  static long reciprocal(int eweight) {
-    return (1L << 44) / eweight + 1;
-  }
-
   /** Recomputes {@code s}'s word from its count; a changed key takes the next sequence number. */
   private void requeue(int s) {
     int ew = eweight[s];
     if (ew == 0) {
       return; // not a member: only the count matters
     }
-    int leaf = inner + s;
-    long old = pos[leaf];
-    long key = key(served[s], ew, reciprocal[s]);
-    long seq = key == ((old & ~SATURATED) >>> SEQ_BITS) ? old & SEQ_MASK : nextSequence();
-    place(s, word(key, seq, served[s], maxconn[s]));
-  }
-
-  private void place(int s, long word) {
-    int leaf = inner + s;
-    if (pos[leaf] != word) {
-      pos[leaf] = word;
-      if (inner != 0) {
-        fix(leaf);
-      }
-    }
-  }
-
-  /** Recomputes the inner nodes above {@code c}, stopping where nothing changed. */
-  private void fix(int c) {
-    long[] p = pos;
-    int[] wn = win;
-    int in = inner;
-    while (c > 0) {
-      int n = (c - 1) >> 2;
-      int first = (n << 2) + 1;
-      long v0 = p[first];
-      long v1 = p[first + 1];
-      long v2 = p[first + 2];
-      long v3 = p[first + 3];
-      int a = v1 < v0 ? first + 1 : first;
-      long va = Math.min(v0, v1);
-      int b = v3 < v2 ? first + 3 : first + 2;
-      long vb = Math.min(v2, v3);
-      int k = vb < va ? b : a;
-      long v = Math.min(va, vb);
-      int w = k >= in ? k - in : wn[k];
-      if (p[n] == v && wn[n] == w) {
-        return;
-      }
-      p[n] = v;
-      wn[n] = w;
-      c = n;
-    }
-  }
-
-  /**
-   * HAProxy's key, saturating at 2^31 - 1. The request path computes {@code (served + 1) * 4096 /
-   * eweight} for {@code served < 2^18} as {@code (served + 1) * (floor(2^44 / eweight) + 1) >>> 32}
-   * instead, which is exact: the product stays below 2^63, and the reciprocal's rounding adds less than
-   * {@code 2^19 / 2^32 < 1 / eweight} to a quotient whose fractional part is at most {@code 1 - 1 /
-   * eweight} (HAProxy's effective weights are at most 4096).
-   */
-  static long key(int served, int eweight) {
-    if (served <= 0) {
-      return 0;
-    }
-    if (served < (1 << 18)) {
-      return ((served + 1) << 12) / eweight;
-    }
-    return Math.min(KEY_MAX, (served + 1L) * EWEIGHT_MAX / eweight);
-  }
-
-  private static long word(long key, long seq, int served, int maxconn) {
-    long sat = maxconn > 0 && served >= maxconn ? SATURATED : 0;
-    return sat | (key << SEQ_BITS) | seq;
-  }
-
-  private long nextSequence() {
-    if (sequence > SEQ_MASK) {
-      renumber();
-    }
-    return sequence++;
-  }
-
-  /** Gives the members sequence numbers 0 .. m - 1 in their current sequence order. */
-  private void renumber() {
-    int m = 0;
-    for (int i = 0; i < servers; i++) {
-      if (eweight[i] != 0) {
-        scratch[m++] = ((pos[inner + i] & SEQ_MASK) << 20) | i;
-      }
-    }
-    Arrays.sort(scratch, 0, m);
-    for (int r = 0; r < m; r++) {
-      int i = (int) (scratch[r] & (MAX_SERVERS - 1));
-      pos[inner + i] = (pos[inner + i] & ~SEQ_MASK) | r;
-    }
-    sequence = m;
-    rebuild();
-  }
-
-  private void rebuild() {
-    for (int n = inner - 1; n >= 0; n--) {
-      int first = (n << 2) + 1;
-      int k = first;
-      for (int c = first + 1; c < first + 4; c++) {
-        if (pos[c] < pos[k]) {
-          k = c;
-        }
-      }
-      pos[n] = pos[k];
-      win[n] = k >= inner ? k - inner : win[k];
-    }
+    long old = pos.get(s);
+    long key = LeastConnKey.key(served[s], ew, reciprocal[s]);
+    long seq = key == LeastConnPositions.keyOf(old) ? LeastConnPositions.seqOf(old) : pos.nextSequence();
+    pos.place(s, LeastConnPositions.word(key, seq, served[s], maxconn[s]));
   }
 
   // ---------------------------------------------------------------- control plane
@@ -407,20 +205,22 @@ public final class LeastConnQueue {
         maxconn[s] = maxconns[s];
         if (!member[s]) {
           eweight[s] = 0;
-          pos[inner + s] = EMPTY;
+          pos.set(s, LeastConnPositions.EMPTY);
         } else if (eweight[s] == eweights[s]) {
-          long old = pos[inner + s];
-          pos[inner + s] = word((old & ~SATURATED) >>> SEQ_BITS, old & SEQ_MASK, served[s], maxconn[s]);
+          long old = pos.get(s);
+          pos.set(s, LeastConnPositions.word(LeastConnPositions.keyOf(old), LeastConnPositions.seqOf(old),
+              served[s], maxconn[s]));
         }
       }
       for (int s : members) {
         if (eweight[s] != eweights[s]) {
           eweight[s] = eweights[s];
-          reciprocal[s] = reciprocal(eweights[s]);
-          pos[inner + s] = word(key(served[s], eweights[s]), nextSequence(), served[s], maxconn[s]);
+          reciprocal[s] = LeastConnKey.reciprocal(eweights[s]);
+          pos.set(s, LeastConnPositions.word(LeastConnKey.key(served[s], eweights[s]), pos.nextSequence(),
+              served[s], maxconn[s]));
         }
       }
-      rebuild();
+      pos.rebuild();
     } finally {
       lock.unlock();
     }
@@ -490,7 +290,7 @@ public final class LeastConnQueue {
   public long key(int server) {
     lock.lock();
     try {
-      return eweight[server] == 0 ? -1 : key(served[server], eweight[server]);
+      return eweight[server] == 0 ? -1 : LeastConnKey.key(served[server], eweight[server]);
     } finally {
       lock.unlock();
     }
@@ -504,7 +304,7 @@ public final class LeastConnQueue {
       int m = 0;
       for (int i = 0; i < servers; i++) {
         if (eweight[i] != 0) {
-          v[m++] = new long[] {pos[inner + i] & ~SATURATED, i};
+          v[m++] = new long[] {LeastConnPositions.unsaturated(pos.get(i)), i};
         }
       }
       Arrays.sort(v, 0, m, (a, b) -> Long.compare(a[0], b[0]));
@@ -529,18 +329,18 @@ public final class LeastConnQueue {
       long[] seqs = new long[servers];
       int m = 0;
       for (int s = 0; s < servers; s++) {
-        long v = pos[inner + s];
+        long v = pos.get(s);
         if (eweight[s] == 0) {
-          if (v != EMPTY) {
+          if (v != LeastConnPositions.EMPTY) {
             return "non-member " + s + " holds a position";
           }
           continue;
         }
-        long expected = word(key(served[s], eweight[s]), 0, served[s], maxconn[s]);
-        if ((v & ~SEQ_MASK) != expected || (v & SEQ_MASK) >= sequence) {
-          return "server " + s + " (served " + served[s] + ") holds key " + ((v & ~SATURATED) >>> SEQ_BITS);
+        long expected = LeastConnPositions.word(LeastConnKey.key(served[s], eweight[s]), 0, served[s], maxconn[s]);
+        if (LeastConnPositions.withoutSeq(v) != expected || LeastConnPositions.seqOf(v) >= pos.sequence()) {
+          return "server " + s + " (served " + served[s] + ") holds key " + LeastConnPositions.keyOf(v);
         }
-        seqs[m++] = v & SEQ_MASK;
+        seqs[m++] = LeastConnPositions.seqOf(v);
       }
       Arrays.sort(seqs, 0, m);
       for (int i = 1; i < m; i++) {
@@ -548,18 +348,7 @@ public final class LeastConnQueue {
           return "two members share sequence " + seqs[i];
         }
       }
-      for (int n = inner - 1; n >= 0; n--) {
-        int first = (n << 2) + 1;
-        long best = EMPTY;
-        for (int c = first; c < first + 4; c++) {
-          best = Math.min(best, pos[c]);
-        }
-        int w = win[n];
-        if (pos[n] != best || (best != EMPTY && pos[inner + w] != best)) {
-          return "node " + n + " holds server " + w + ", not the best below it";
-        }
-      }
-      return null;
+      return pos.treeInconsistency();
     } finally {
       lock.unlock();
     }
@@ -569,7 +358,7 @@ public final class LeastConnQueue {
   void advanceSequence(long to) {
     lock.lock();
     try {
-      sequence = Math.max(sequence, to);
+      pos.advanceSequence(to);
     } finally {
       lock.unlock();
     }

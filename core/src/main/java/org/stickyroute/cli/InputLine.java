@@ -7,7 +7,8 @@ import org.stickyroute.http.IpAddress;
  * One stdin line of {@code route}: a request-target exactly as in a request line, optionally followed by
  * TAB-separated fields — {@code src=ADDR} (the client address, IPv4 or IPv6, default {@code 127.0.0.1}) and
  * {@code Name: value} (a request header; repeat a name for several occurrences, kept in order; the blanks
- * around the value are dropped, as an HTTP parser drops them). Empty fields are ignored.
+ * around the value are dropped, as an HTTP parser drops them) and {@code >Name: value} (a header of the chosen
+ * server's response, for {@code stick store-response}). Empty fields are ignored.
  */
 final class InputLine {
   /** The client address of a line without {@code src=}. */
@@ -29,6 +30,14 @@ final class InputLine {
    * Cookie} header {@code cookie} when not {@code null}.
    */
   static BasicRequest parse(String line, String cookie) throws Invalid {
+    return parse(line, cookie, new java.util.ArrayList<>());
+  }
+
+  /**
+   * {@link #parse(String, String)}, adding the line's response headers ({@code >Name: value} fields) to {@code
+   * response} as name, value, name, value...
+   */
+  static BasicRequest parse(String line, String cookie, java.util.List<CharSequence> response) throws Invalid {
     int tab = line.indexOf('\t');
     String target = tab < 0 ? line : line.substring(0, tab);
     BasicRequest.Builder b = BasicRequest.builder("GET", target);
@@ -49,18 +58,25 @@ final class InputLine {
         }
         continue;
       }
-      int colon = field.indexOf(':');
-      if (colon <= 0) {
-        throw new Invalid("'" + field + "': a field is src=ADDR or 'Name: value'");
+      boolean toResponse = field.charAt(0) == '>';
+      int from = toResponse ? 1 : 0;
+      int colon = field.indexOf(':', from);
+      if (colon <= from) {
+        throw new Invalid("'" + field + "': a field is src=ADDR, 'Name: value' or '>Name: value'");
       }
-      String name = field.substring(0, colon);
+      String name = field.substring(from, colon);
       for (int i = 0; i < name.length(); i++) {
         char c = name.charAt(i);
         if (c <= ' ' || c >= 0x7F) {
           throw new Invalid("'" + field + "': a header name is a token (no blanks or control characters)");
         }
       }
-      b.header(name, strip(field.substring(colon + 1)));
+      if (toResponse) {
+        response.add(name);
+        response.add(strip(field.substring(colon + 1)));
+      } else {
+        b.header(name, strip(field.substring(colon + 1)));
+      }
     }
     return b.client(src).build();
   }

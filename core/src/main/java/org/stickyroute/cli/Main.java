@@ -36,7 +36,10 @@ import org.stickyroute.config.StickyProperties;
  *     Reads request-targets from stdin, one per line, exactly as they appear in a request line, and prints
  *     for each the chosen server's name ("-" when no server is usable). A target may be followed by
  *     TAB-separated fields: src=ADDR (the client address, IPv4 or IPv6; default 127.0.0.1) and
- *     "Name: value" (a request header, repeatable, in order). Without --backend the frontend's
+ *     "Name: value" (a request header, repeatable, in order) and "&gt;Name: value" (a header of the chosen
+ *     server's response, for stick store-response rules). Lines are decided in order with one set of stick
+ *     tables for the whole run: a backend with stick rules takes the whole decision (tables, then the
+ *     algorithm) and learns from each line's response. Without --backend the frontend's
  *     rules pick the backend (default: the first frontend or listen section) and each line is
  *     "BACKEND SERVER". --down marks servers as not usable (NAME, or BACKEND/NAME).
  *     With --cookie, every line is a GET carrying that Cookie header, decided with cookie persistence, and
@@ -210,19 +213,21 @@ public final class Main {
         line = line.substring(0, line.length() - 1);
       }
       RequestView req;
+      List<CharSequence> responseHeaders = new ArrayList<>();
       try {
-        req = InputLine.parse(line, cookie);
+        req = InputLine.parse(line, cookie, responseHeaders);
       } catch (InputLine.Invalid e) {
         o.flush();
         throw new UsageException("stdin line " + number + ": " + e.getMessage());
       }
+      ResponseView response = ResponseView.of(200, responseHeaders.toArray(new CharSequence[0]));
       if (cookie != null) {
-        o.println(decide(router, backend, frontend, req));
+        o.println(decide(router, backend, frontend, req, response));
       } else if (backend != null) {
-        o.println(pick(backend, req));
+        o.println(pick(router, backend, req, response));
       } else {
         Backend b = router.backendFor(frontend, req.target());
-        o.println(b == null ? "- -" : b.name() + " " + pick(b, req));
+        o.println(b == null ? "- -" : b.name() + " " + pick(router, b, req, response));
       }
       if (!r.ready()) {
         o.flush();
@@ -233,7 +238,8 @@ public final class Main {
   }
 
   /** One line of {@code route --cookie}: the whole decision for a GET answered 200. */
-  private static String decide(Router router, Backend backend, Frontend frontend, RequestView req) {
+  private static String decide(Router router, Backend backend, Frontend frontend, RequestView req,
+      ResponseView response) {
     try (Decision d = new Decision()) {
       if (backend != null) {
         router.route(backend, req, d);
@@ -244,15 +250,29 @@ public final class Main {
       if (!d.ok()) {
         return prefix + "-\t-\t-";
       }
-      router.respond(d, ResponseView.of(200));
+      router.respond(d, response);
       CharSequence fwd = d.forwardedCookie(0);
       return prefix + d.serverName() + "\t" + (d.setCookie() == null ? "-" : d.setCookie()) + "\t"
           + (fwd == null ? "-" : fwd.toString());
     }
   }
 
-  /** One line without {@code --cookie}: the algorithm's pick (no persistence, no lease taken). */
-  private static String pick(Backend backend, RequestView req) {
+  /**
+   * One line without {@code --cookie}: the algorithm's pick (no persistence, no lease taken) — or, when the
+   * backend has {@code stick} rules, the whole decision (the run's tables match, then learn from {@code
+   * response}).
+   */
+  private static String pick(Router router, Backend backend, RequestView req, ResponseView response) {
+    if (backend.config().stick().hasRules()) {
+      try (Decision d = new Decision()) {
+        router.route(backend, req, d);
+        if (!d.ok()) {
+          return "-";
+        }
+        router.respond(d, response);
+        return d.serverName();
+      }
+    }
     BackendSnapshot snap = backend.snapshot();
     int s = snap.select(req);
     return s < 0 ? "-" : snap.server(s).name();

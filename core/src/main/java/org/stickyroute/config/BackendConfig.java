@@ -37,6 +37,7 @@ import org.stickyroute.hash.HashType;
  * @param location where the section was declared
  * @param sticky stickyroute's own persistence settings (sticky-failure policy, signed cookies); not
  *     expressible in HAProxy syntax, see {@link StickyOptions}
+ * @param stick the backend's {@code stick-table} and {@code stick} rules ({@link StickConfig#NONE} for none)
  */
 public record BackendConfig(
     String name,
@@ -57,7 +58,8 @@ public record BackendConfig(
     long checkTimeoutMillis,
     List<ServerConfig> servers,
     SourceLocation location,
-    StickyOptions sticky) {
+    StickyOptions sticky,
+    StickConfig stick) {
 
   /** HAProxy's ring points per unit of weight ({@code BE_WEIGHT_SCALE}). */
   public static final int HAPROXY_POINTS_PER_WEIGHT = 16;
@@ -72,6 +74,7 @@ public record BackendConfig(
     Objects.requireNonNull(location, "location");
     servers = List.copyOf(servers);
     sticky = sticky == null ? StickyOptions.HAPROXY : sticky;
+    stick = stick == null ? StickConfig.NONE : stick;
     if (sticky.signing() != null) {
       if (cookie == null || cookie.mode() != CookieConfig.Mode.INSERT) {
         throw new IllegalArgumentException(
@@ -168,6 +171,8 @@ public record BackendConfig(
     b.checkTimeout = checkTimeoutMillis;
     b.servers(servers);
     b.sticky = sticky;
+    b.stickTable = stick.table();
+    b.stickRules.addAll(stick.rules());
     return b;
   }
 
@@ -263,6 +268,8 @@ public record BackendConfig(
     private final Map<Integer, ServerConfig> serversById = new HashMap<>();
     private SourceLocation location = SourceLocation.BUILDER;
     private StickyOptions sticky = StickyOptions.HAPROXY;
+    private StickTableConfig stickTable;
+    private final List<StickRule> stickRules = new ArrayList<>();
 
     private Builder(String name) {
       this.name = name;
@@ -395,6 +402,18 @@ public record BackendConfig(
       return this;
     }
 
+    /** {@code stick-table ...}: the backend's own table, or {@code null} for none. */
+    public Builder stickTable(StickTableConfig table) {
+      this.stickTable = table;
+      return this;
+    }
+
+    /** Appends a {@code stick} rule (rules apply in the order they are added). */
+    public Builder stickRule(StickRule rule) {
+      stickRules.add(Objects.requireNonNull(rule, "rule"));
+      return this;
+    }
+
     /** Shorthand for {@code sticky(current.withFailure(failure))}. */
     public Builder stickyFailure(StickyFailure failure) {
       this.sticky = sticky.withFailure(failure);
@@ -406,7 +425,8 @@ public record BackendConfig(
       return new BackendConfig(
           name, balance, hashType, hashBalanceFactor, pointsPerWeight, cookie, dynamicCookieKey,
           redispatch, redispatchInterval, persist, allBackups, retries, httpCheck, connectTimeout,
-          serverTimeout, checkTimeout, servers, location, sticky);
+          serverTimeout, checkTimeout, servers, location, sticky,
+          stickTable == null && stickRules.isEmpty() ? StickConfig.NONE : new StickConfig(stickTable, stickRules));
     }
   }
 }

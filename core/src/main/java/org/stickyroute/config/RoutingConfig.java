@@ -32,6 +32,19 @@ public record RoutingConfig(
         throw new ConfigException(b.location(), b.name(), "duplicate backend name");
       }
     }
+    for (BackendConfig b : backends) {
+      for (StickRule r : b.stick().rules()) {
+        BackendConfig owner = byName.get(r.table());
+        if (owner == null || owner.stick().table() == null) {
+          throw new ConfigException(r.location(), r.table(), "no stick-table named '" + r.table()
+              + "' (a table is declared by a 'stick-table' line in the backend of that name)");
+        }
+        if (!StickParser.castable(r.expression(), owner.stick().table().type())) {
+          throw new ConfigException(r.location(), r.expression().text(), "the expression's type cannot be a key of"
+              + " table '" + r.table() + "' (type " + owner.stick().table().type().name().toLowerCase() + ")");
+        }
+      }
+    }
     for (FrontendConfig f : frontends) {
       java.util.Set<String> aclNames = new java.util.HashSet<>(); // linear, however many ACLs and rule terms
       for (AclConfig a : f.acls()) {

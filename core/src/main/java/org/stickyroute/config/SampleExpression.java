@@ -3,6 +3,7 @@ package org.stickyroute.config;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import org.stickyroute.http.IpAddress;
@@ -73,7 +74,7 @@ public final class SampleExpression {
 
   /** The canonical name of a supported fetch or converter keyword ({@code hdr} is {@code req.hdr}). */
   public static String canonical(String keyword) {
-    SampleKeywords.Spec s = SampleKeywords.FETCHES.get(keyword);
+    SampleKeywords.Spec s = spec(keyword);
     if (s == null) {
       s = SampleKeywords.CONVERTERS.get(keyword);
     }
@@ -103,6 +104,42 @@ public final class SampleExpression {
    * @throws Invalid naming the offending word
    */
   public static SampleExpression parse(String text) {
+    return parse(text, false);
+  }
+
+  /**
+   * Parses and checks one expression evaluated on a response ({@code stick store-response}): the fetches are
+   * {@code res.cook}/{@code scook}, {@code res.hdr}/{@code shdr} and {@code src}; converters as usual.
+   *
+   * @throws Invalid naming the offending word
+   */
+  public static SampleExpression parseResponse(String text) {
+    return parse(text, true);
+  }
+
+  /**
+   * The sample type the expression produces, statically (HAProxy's {@code smp_expr_output_type}): {@code
+   * "str"}, {@code "bin"}, {@code "sint"}, {@code "ipv4"}.
+   */
+  public String outputType() {
+    int t = spec(fetch.keyword()).out();
+    for (SampleTerm c : converters) {
+      t = SampleKeywords.CONVERTERS.get(c.keyword()).out();
+    }
+    return switch (t) {
+      case SampleKeywords.BIN -> "bin";
+      case SampleKeywords.SINT -> "sint";
+      case SampleKeywords.IPV4, SampleKeywords.IPV6, SampleKeywords.ADDR -> "ipv4";
+      default -> "str";
+    };
+  }
+
+  private static SampleKeywords.Spec spec(String fetchKeyword) {
+    SampleKeywords.Spec s = SampleKeywords.FETCHES.get(fetchKeyword);
+    return s != null ? s : SampleKeywords.RESPONSE_FETCHES.get(fetchKeyword);
+  }
+
+  private static SampleExpression parse(String text, boolean response) {
     Objects.requireNonNull(text, "text");
     List<String> notes = new ArrayList<>();
     int n = text.length();
@@ -111,10 +148,11 @@ public final class SampleExpression {
       throw new Invalid(text, "missing fetch method");
     }
     String kw = text.substring(0, kwEnd);
-    SampleKeywords.Spec spec = SampleKeywords.FETCHES.get(kw);
+    Map<String, SampleKeywords.Spec> fetches = response ? SampleKeywords.RESPONSE_FETCHES : SampleKeywords.FETCHES;
+    SampleKeywords.Spec spec = fetches.get(kw);
     if (spec == null) {
-      throw new Invalid(kw, "sample fetch not supported by stickyroute (supported: "
-          + String.join(", ", new TreeSet<>(SampleKeywords.FETCHES.keySet())) + ")");
+      throw new Invalid(kw, "sample fetch not supported by stickyroute" + (response ? " on a response" : "")
+          + " (supported: " + String.join(", ", new TreeSet<>(fetches.keySet())) + ")");
     }
     List<String> args = new ArrayList<>();
     int pos = parseArgs(text, kwEnd, spec, kw, args);
@@ -287,7 +325,7 @@ public final class SampleExpression {
 
   private static void checkFetch(SampleTerm f, SampleKeywords.Spec spec, List<String> notes) {
     String c = spec.canonical();
-    if (c.equals("req.hdr") || c.equals("req.fhdr")) {
+    if (c.equals("req.hdr") || c.equals("req.fhdr") || c.equals("res.hdr")) {
       if (f.argCount() == 0) {
         notes.add("'" + f.keyword() + "' without a header name never finds a value: every request falls back to"
             + " round robin, as in HAProxy");

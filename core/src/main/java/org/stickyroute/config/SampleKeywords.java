@@ -63,6 +63,17 @@ final class SampleKeywords {
       Map.entry("query", new Spec("query", "", 0, ANY, STR)),
       Map.entry("src", new Spec("src", "", 0, ANY, IPV4)));
 
+  /**
+   * Fetches of a response ({@code stick store-response}): {@code res.cook(name)} / {@code scook} (the last
+   * {@code Set-Cookie} that sets {@code name}) and {@code res.hdr(name[,occ])} / {@code shdr}, plus {@code src}.
+   */
+  static final Map<String, Spec> RESPONSE_FETCHES = Map.ofEntries(
+      Map.entry("res.cook", new Spec("res.cook", "S", 0, ANY, STR)),
+      Map.entry("scook", new Spec("res.cook", "S", 0, ANY, STR)),
+      Map.entry("res.hdr", new Spec("res.hdr", "SI", 0, ANY, STR)),
+      Map.entry("shdr", new Spec("res.hdr", "SI", 0, ANY, STR)),
+      Map.entry("src", new Spec("src", "", 0, ANY, IPV4)));
+
   /** Supported converters. */
   static final Map<String, Spec> CONVERTERS = Map.ofEntries(
       Map.entry("lower", new Spec("lower", "", 0, STR, STR)),

@@ -49,6 +49,8 @@ final class SectionParser {
     KEYWORDS.put("acl", FrontendRuleParser::acl);
     KEYWORDS.put("bind", FrontendRuleParser::bind);
     KEYWORDS.put("stats", StatsParser::stats);
+    KEYWORDS.put("stick-table", StickParser::table);
+    KEYWORDS.put("stick", StickParser::rule);
     for (String removed : new String[] {
       "reqadd", "reqrep", "reqirep", "reqdel", "reqidel", "reqdeny", "reqallow", "reqtarpit", "rspadd", "rsprep",
       "rspirep", "rspdel", "rspdeny"

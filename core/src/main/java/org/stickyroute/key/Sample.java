@@ -243,6 +243,17 @@ final class Sample {
     }
   }
 
+  /** {@code c_str2ipv6}: the string as an IPv6 address ({@code inet_pton(AF_INET6)}), else false. */
+  boolean strToIpv6() {
+    if (len > 46 || !address.set(latin1.set(buf, off, len), 0, len) || address.family() != IpAddress.V6) {
+      return false;
+    }
+    high = address.high();
+    low = address.low();
+    type = IPV6;
+    return true;
+  }
+
   /**
    * {@code buf2ip}: up to four dotted decimal parts (each at most 255) at the start of the bytes, stopping at
    * the first other character; -1 unless four parts were read.

@@ -143,7 +143,39 @@ final class SampleFetches {
         }
         int p = hdr;
         while (true) {
-          long c = extract(v, p, end, name);
+          long c = extract(v, p, end, name, true);
+          if (c == NONE) {
+            break;
+          }
+          found = HeaderScan.pack(f, HeaderScan.start(c), HeaderScan.end(c));
+          if (nl == 0) {
+            return found;
+          }
+          p = (int) (c >>> NEXT_SHIFT) + 1;
+        }
+      }
+    }
+    return found;
+  }
+
+  /**
+   * {@code res.cook([name])}: over every comma-separated value of every {@code Set-Cookie} field of {@code
+   * r} (a response seen as a request's header list), the <em>last</em> one whose first cookie is named exactly
+   * {@code name} (with no name, the first cookie found), as {@code smp_fetch_cookie} reads a response.
+   */
+  static long setCookie(RequestView r, String name) {
+    long found = NONE;
+    int nl = name.length();
+    for (int f = HeaderScan.nextField(r, "set-cookie", 0); f >= 0; f = HeaderScan.nextField(r, "set-cookie", f + 1)) {
+      CharSequence v = HeaderScan.fieldText(r, "set-cookie", f);
+      for (long cur = HeaderScan.firstValue(v, f); cur != NONE; cur = HeaderScan.nextValue(v, cur)) {
+        int p = HeaderScan.start(cur);
+        int end = HeaderScan.end(cur);
+        if (end - p < nl + 1) {
+          continue;
+        }
+        while (true) {
+          long c = extract(v, p, end, name, false);
           if (c == NONE) {
             break;
           }
@@ -167,7 +199,7 @@ final class SampleFetches {
    * HeaderScan#start} and {@link HeaderScan#end}; {@code next} is the delimiter after the value), or {@link
    * HeaderScan#NONE}.
    */
-  private static long extract(CharSequence v, int from, int end, String name) {
+  private static long extract(CharSequence v, int from, int end, String name, boolean list) {
     int nl = name.length();
     for (int att = from; att + nl + 1 < end; ) {
       while (att < end && isSpHt(v.charAt(att))) {
@@ -205,9 +237,13 @@ final class SampleFetches {
         next = equal;
       }
       boolean dollar = att < end && v.charAt(att) == '$';
-      if (!dollar && equal != next
-          && (nl == 0 || (attEnd - att == nl && regionMatches(v, att, name)))) {
-        return ((long) next << NEXT_SHIFT) | HeaderScan.pack(0, valBeg, valEnd);
+      if (!dollar && equal != next) {
+        if (nl == 0 || (attEnd - att == nl && regionMatches(v, att, name))) {
+          return ((long) next << NEXT_SHIFT) | HeaderScan.pack(0, valBeg, valEnd);
+        }
+        if (!list) {
+          break; // a Set-Cookie has its name only in its first attribute
+        }
       }
       att = next + 1;
     }

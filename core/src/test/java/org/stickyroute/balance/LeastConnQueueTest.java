@@ -231,15 +231,15 @@ class LeastConnQueueTest {
   @Test
   void keysWithoutDivisionAreHaproxysKeys() {
     for (int ew = 1; ew <= LeastConnQueue.EWEIGHT_MAX; ew++) {
-      long r = LeastConnQueue.reciprocal(ew);
+      long r = LeastConnKey.reciprocal(ew);
       for (int n = 0; n < 600; n++) {
-        assertEquals(LeastConnQueue.key(n, ew), LeastConnQueue.key(n, ew, r), "served " + n + ", eweight " + ew);
+        assertEquals(LeastConnKey.key(n, ew), LeastConnKey.key(n, ew, r), "served " + n + ", eweight " + ew);
       }
       for (int n = (1 << 18) - 600; n < (1 << 18) + 10; n++) {
-        assertEquals(LeastConnQueue.key(n, ew), LeastConnQueue.key(n, ew, r), "served " + n + ", eweight " + ew);
+        assertEquals(LeastConnKey.key(n, ew), LeastConnKey.key(n, ew, r), "served " + n + ", eweight " + ew);
       }
       for (int n = ew; n < (1 << 18); n += 4093) {
-        assertEquals(LeastConnQueue.key(n, ew), LeastConnQueue.key(n, ew, r), "served " + n + ", eweight " + ew);
+        assertEquals(LeastConnKey.key(n, ew), LeastConnKey.key(n, ew, r), "served " + n + ", eweight " + ew);
       }
     }
   }

@@ -27,8 +27,15 @@ final class AttemptLog extends StickyProxyServlet {
    * @param end when it ended
    * @param status the server's status, 0 if it never answered
    * @param failure how it failed ({@code Throwable.toString()} of the cause), or null if the answer was relayed
+   * @param thrown what the proxy reported the failure with (its stack trace goes into the report of an unexplained
+   *     failure), or null
    */
-  record Attempt(String server, long begin, long end, int status, String failure) {
+  record Attempt(String server, long begin, long end, int status, String failure, Throwable thrown) {
+    /** An attempt without the thrown failure. */
+    Attempt(String server, long begin, long end, int status, String failure) {
+      this(server, begin, end, status, failure, null);
+    }
+
     /** The connection was refused (or could not be made): nothing reached the server. */
     boolean refused() {
       return failure != null && (failure.startsWith("java.net.ConnectException")
@@ -39,6 +46,16 @@ final class AttemptLog extends StickyProxyServlet {
     public String toString() {
       return server + (end == Long.MAX_VALUE ? " (running)" : failure != null ? " failed: " + failure
           : " answered " + status);
+    }
+
+    /** The failure's full stack trace, causes included, or an empty string. */
+    String trace() {
+      if (thrown == null) {
+        return "";
+      }
+      java.io.StringWriter w = new java.io.StringWriter();
+      thrown.printStackTrace(new java.io.PrintWriter(w, true));
+      return w.toString();
     }
   }
 
@@ -51,7 +68,7 @@ final class AttemptLog extends StickyProxyServlet {
       attempts.computeIfAbsent(id, k -> new ArrayList<>());
       List<Attempt> list = attempts.get(id);
       synchronized (list) {
-        list.add(new Attempt(server, System.nanoTime(), Long.MAX_VALUE, 0, null));
+        list.add(new Attempt(server, System.nanoTime(), Long.MAX_VALUE, 0, null, null));
       }
     }
   }
@@ -67,7 +84,7 @@ final class AttemptLog extends StickyProxyServlet {
       int last = list.size() - 1;
       if (last >= 0 && list.get(last).end() == Long.MAX_VALUE) {
         Attempt a = list.get(last);
-        list.set(last, new Attempt(a.server(), a.begin(), System.nanoTime(), status, describe(failure)));
+        list.set(last, new Attempt(a.server(), a.begin(), System.nanoTime(), status, describe(failure), failure));
       }
     }
   }

@@ -93,4 +93,15 @@ final class FailureCauses {
     }
     return b.toString();
   }
+
+  /** The stack traces of the failed attempts, so that an unexplained failure says where it was thrown. */
+  static String traces(List<AttemptLog.Attempt> tried) {
+    StringBuilder b = new StringBuilder();
+    for (AttemptLog.Attempt a : tried) {
+      if (a.thrown() != null) {
+        b.append("\n      attempt on ").append(a.server()).append(" failed with ").append(a.trace());
+      }
+    }
+    return b.toString();
+  }
 }

@@ -295,7 +295,7 @@ public final class ReliabilityRun {
             lostDetails.add(FailureCauses.describe(f, tried, start));
           }
         }
-        default -> violations.add("unexplained failure: " + FailureCauses.describe(f, tried, start));
+        default -> violations.add("unexplained failure: " + FailureCauses.describe(f, tried, start) + FailureCauses.traces(tried));
       }
     }
     if (lost > inFlightAtKill.size()) { // cannot happen: each loss is one of them

@@ -313,14 +313,17 @@ final class Exchange implements RequestView, ResponseView {
    */
   void noServerResponse() {
     noServerResponse = true;
+    decision.discardStickStores();
   }
 
   /**
-   * Whether the response needs nothing from the filter: no cookie to insert or refresh and no server
-   * {@code Set-Cookie} of the persistence cookie to change (the usual direct request).
+   * Whether the response needs nothing from the filter: no cookie to insert or refresh, no server {@code
+   * Set-Cookie} of the persistence cookie to change and no stick rule to learn from it (the usual direct
+   * request).
    */
   boolean nothingToAdd() {
-    return serverCookieCount == 0 && !noServerResponse && !engine.router.wantsSetCookie(decision);
+    return serverCookieCount == 0 && !noServerResponse && !engine.router.wantsSetCookie(decision)
+        && !decision.learnsFromResponse();
   }
 
   /** Marks the response as handled without adding anything. */
@@ -352,7 +355,8 @@ final class Exchange implements RequestView, ResponseView {
       dropServerCookies();
       return;
     }
-    if (nothingToAdd()) {
+    boolean learn = decision.learnsFromResponse();
+    if (nothingToAdd() && !learn) {
       return;
     }
     try {
@@ -361,7 +365,12 @@ final class Exchange implements RequestView, ResponseView {
       for (int i = 0; i < serverCookieCount; i++) {
         view(SET_COOKIE, serverCookies[i]);
       }
-      if (decision.readsCacheHeaders()) {
+      if (learn) {
+        // stick store-response rules read any header: show them all (the held cookies first, as indexed)
+        for (String name : out.getHeaderNames()) {
+          viewAll(out, name);
+        }
+      } else if (decision.readsCacheHeaders()) {
         viewAll(out, "Cache-Control");
         viewAll(out, "Pragma");
         viewAll(out, "Expires");
