@@ -147,7 +147,9 @@ class InstanceKillStormTest {
       unexplained.forEach(u -> System.out.println("  not a proxy page: " + u));
       assertEquals(List.of(), violations.subList(0, Math.min(20, violations.size())), "seed " + seed);
       assertTrue(kills.size() >= 10, "killed " + kills.size() + " times");
-      assertTrue(cut + dead > 0, "the kills cost some requests: they were exercised");
+      // exercised: every kill hit an instance the router had UP, and it served between kills (whether a kill also
+      // cut a request in flight is chance: on a fast run none may be)
+      assertTrue(demo.instance(VICTIM).requests() > 0, VICTIM + " served requests between the kills");
       for (Backend b : demo.router().backends()) {
         BackendSnapshot s = b.snapshot();
         for (int i = 0; i < s.serverCount(); i++) {
