@@ -1,12 +1,9 @@
 package org.stickyroute.key;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import org.stickyroute.config.SampleExpression;
-import org.stickyroute.config.SampleTerm;
 import org.stickyroute.config.StickTableConfig;
-import org.stickyroute.http.IpAddress;
 import org.stickyroute.http.RequestView;
 import org.stickyroute.http.ResponseView;
 
@@ -27,80 +24,26 @@ public final class StickKey {
   public static final long NO_KEY = -1L;
 
   private static final ThreadLocal<Sample> SAMPLE = ThreadLocal.withInitial(Sample::new);
-  private static final ThreadLocal<ResponseHeaders> RESPONSE = ThreadLocal.withInitial(ResponseHeaders::new);
-
-  private static final int HDR = 1;
-  private static final int FHDR = 2;
-  private static final int COOK = 3;
-  private static final int URLP = 4;
-  private static final int PATH = 5;
-  private static final int PATHQ = 6;
-  private static final int BASE = 7;
-  private static final int URL = 8;
-  private static final int QUERY = 9;
-  private static final int SRC = 10;
-  private static final int RES_HDR = 11;
-  private static final int RES_COOK = 12;
 
   private final StickTableConfig.KeyType type;
   private final int keyLength;
-  private final int fetch;
-  private final String name;
-  private final int occurrence;
-  private final char delim;
-  private final Converter[] converters;
+  private final SampleFetch fetch;
   private final String text;
 
   /**
    * Compiles {@code expression} for a table of {@code type} whose keys are {@code keyLength} bytes long
    * (strings: compared on that many bytes at most).
+   *
+   * @throws IllegalArgumentException for a fetch that is not supported in stick rules ({@code base})
    */
   public StickKey(SampleExpression expression, StickTableConfig.KeyType type, int keyLength) {
     Objects.requireNonNull(expression, "expression");
     this.type = Objects.requireNonNull(type, "type");
     this.keyLength = keyLength;
     this.text = expression.text();
-    SampleTerm f = expression.fetch();
-    String canonical = SampleExpression.canonical(f.keyword());
-    String n = f.has(0) ? f.string(0) : "";
-    int occ = 0;
-    char d = '?';
-    int op = switch (canonical) {
-      case "req.hdr" -> HDR;
-      case "req.fhdr" -> FHDR;
-      case "res.hdr" -> RES_HDR;
-      case "req.cook" -> COOK;
-      case "res.cook" -> RES_COOK;
-      case "url_param" -> URLP;
-      case "path" -> PATH;
-      case "pathq" -> PATHQ;
-      case "base", "baseq" -> BASE;
-      case "url" -> URL;
-      case "query" -> QUERY;
-      case "src" -> SRC;
-      default -> throw new IllegalArgumentException("'" + f.keyword() + "': sample fetch not supported");
-    };
-    if (op == BASE) {
-      throw new IllegalArgumentException("'" + f.keyword() + "': not supported in stick rules");
-    }
-    if (op == HDR || op == FHDR || op == RES_HDR) {
-      occ = f.has(1) && f.integer(1) != 0 ? (int) Math.max(-11, Math.min(Integer.MAX_VALUE, f.integer(1))) : -1;
-      n = HeaderScan.lower(n);
-      if (!f.has(0)) {
-        op = -op; // never finds a value
-      }
-    }
-    if (op == URLP && f.has(1)) {
-      d = f.string(1).isEmpty() ? 0 : f.string(1).charAt(0);
-    }
-    this.fetch = op;
-    this.name = n;
-    this.occurrence = occ;
-    this.delim = d;
-    List<SampleTerm> cs = expression.converters();
-    this.converters = new Converter[cs.size()];
-    for (int i = 0; i < converters.length; i++) {
-      converters[i] = Converter.compile(cs.get(i));
+    this.fetch = new SampleFetch(expression);
+    if (fetch.op == SampleFetch.BASE || fetch.op == SampleFetch.BASEQ) {
+      throw new IllegalArgumentException("'" + expression.fetch().keyword() + "': not supported in stick rules");
     }
   }
 
@@ -111,13 +54,13 @@ public final class StickKey {
 
   /** Whether the expression reads the response ({@code res.hdr}, {@code res.cook}). */
   public boolean readsResponse() {
-    return fetch == RES_HDR || fetch == RES_COOK;
+    return fetch.readsResponse();
   }
 
   /** The {@code ip} or {@code integer} key of the request ({@code response} may be {@code null}), or {@link #NO_KEY}. */
   public long longKey(RequestView request, ResponseView response) {
     Sample s = SAMPLE.get();
-    if (!load(request, response, s) || !convert(s)) {
+    if (!fetch.load(request, response, s) || !fetch.convert(s)) {
       return NO_KEY;
     }
     return type == StickTableConfig.KeyType.IP ? toIp(s) : toInt(s);
@@ -126,7 +69,7 @@ public final class StickKey {
   /** The key of another type, as the bytes the table compares, or {@code null} when there is none. */
   public byte[] bytesKey(RequestView request, ResponseView response) {
     Sample s = SAMPLE.get();
-    if (!load(request, response, s) || !convert(s)) {
+    if (!fetch.load(request, response, s) || !fetch.convert(s)) {
       return null;
     }
     switch (type) {
@@ -151,84 +94,6 @@ public final class StickKey {
         System.arraycopy(s.buf, s.off, k, 0, Math.min(s.len, keyLength));
         return k;
     }
-  }
-
-  private boolean convert(Sample s) {
-    for (Converter c : converters) {
-      if (!c.apply(s)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private boolean load(RequestView request, ResponseView response, Sample s) {
-    RequestView r = request;
-    long range;
-    CharSequence t;
-    switch (fetch) {
-      case RES_HDR:
-      case RES_COOK:
-        if (response == null) {
-          return false;
-        }
-        r = RESPONSE.get().of(response);
-        range = fetch == RES_COOK ? SampleFetches.setCookie(r, name)
-            : HeaderScan.occurrence(r, name, occurrence, false);
-        if (range == HeaderScan.NONE) {
-          return false;
-        }
-        t = HeaderScan.text(r, fetch == RES_COOK ? "set-cookie" : name, range);
-        break;
-      case HDR:
-      case FHDR:
-        range = HeaderScan.occurrence(r, name, occurrence, fetch == FHDR);
-        if (range == HeaderScan.NONE) {
-          return false;
-        }
-        t = HeaderScan.text(r, name, range);
-        break;
-      case COOK:
-        range = SampleFetches.cookie(r, name);
-        if (range == HeaderScan.NONE) {
-          return false;
-        }
-        t = HeaderScan.text(r, "cookie", range);
-        break;
-      case URLP:
-        t = r.target();
-        range = SampleFetches.urlParam(t, name, delim);
-        break;
-      case PATH:
-      case PATHQ:
-        t = r.target();
-        range = SampleFetches.path(t, fetch == PATHQ);
-        break;
-      case URL:
-        t = r.target();
-        range = HeaderScan.pack(0, 0, Math.min(t.length(), (1 << 21) - 1));
-        break;
-      case QUERY:
-        t = r.target();
-        range = SampleFetches.query(t);
-        break;
-      case SRC:
-        {
-          int family = r.clientAddressFamily();
-          if (family != IpAddress.V4 && family != IpAddress.V6) {
-            return false;
-          }
-          s.loadAddress(family, r.clientAddressHigh(), r.clientAddressLow());
-          return true;
-        }
-      default:
-        return false;
-    }
-    if (range == HeaderScan.NONE) {
-      return false;
-    }
-    s.loadText(t, HeaderScan.start(range), HeaderScan.end(range));
-    return true;
   }
 
   /** {@code sample_convert(smp, SMP_T_IPV4)}: the address as an unsigned 32-bit value, or {@link #NO_KEY}. */
