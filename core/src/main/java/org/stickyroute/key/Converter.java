@@ -257,132 +257,91 @@ final class Converter {
     return false;
   }
 
-  /** {@code sample_conv_field}: a missing field fails the expression. */
+  /**
+   * {@code sample_conv_field}: a missing field fails the expression. HAProxy scans from the start for a
+   * positive index and from the end for a negative one; {@code dir} walks either way over the same steps.
+   */
   private boolean field(Sample s) {
     byte[] buf = s.buf;
-    int base = s.off;
     long count = hasC ? c : 1;
     long idx = a;
-    int start;
-    int end;
-    long f;
+    int dir = idx < 0 ? -1 : 1;
+    int lo = s.off;
+    int hi = s.off + s.len;
+    int p = dir > 0 ? lo : hi; // the cursor
+    int mark = p; // the current field's edge nearest where the scan began
+    long f = dir;
     boolean found = false;
-    if (idx < 0) {
-      f = -1;
-      end = start = base + s.len;
-      while (start > base) {
-        if (contains(chars, buf[start - 1])) {
-          if (f == idx) {
-            if (count == 1) {
-              found = true;
-              break;
-            } else if (count > 1) {
-              count--;
-            }
-          } else {
-            end = start - 1;
-            f--;
+    while (dir > 0 ? p < hi : p > lo) {
+      if (contains(chars, buf[dir > 0 ? p : p - 1])) {
+        if (f == idx) {
+          if (count == 1) {
+            found = true;
+            break;
+          } else if (count > 1) {
+            count--;
           }
+        } else {
+          mark = p + dir;
+          f += dir;
         }
-        start--;
       }
-    } else {
-      f = 1;
-      end = start = base;
-      while (end - base < s.len) {
-        if (contains(chars, buf[end])) {
-          if (f == idx) {
-            if (count == 1) {
-              found = true;
-              break;
-            } else if (count > 1) {
-              count--;
-            }
-          } else {
-            start = end + 1;
-            f++;
-          }
-        }
-        end++;
-      }
+      p += dir;
     }
     if (!found && f != idx) {
       s.len = 0;
       return false;
     }
-    s.off = start;
-    s.len = end - start;
-    return true;
+    return cut(s, dir, p, mark);
   }
 
-  /** {@code sample_conv_word}: a missing word is the empty string. */
+  /** {@code sample_conv_word}: a missing word is the empty string; scans as {@link #field} does. */
   private boolean word(Sample s) {
     byte[] buf = s.buf;
-    int base = s.off;
     long count = hasC ? c : 1;
     long idx = a;
+    int dir = idx < 0 ? -1 : 1;
+    int lo = s.off;
+    int hi = s.off + s.len;
+    int p = dir > 0 ? lo : hi;
+    int mark = p;
     long w = 0;
     boolean inWord = false;
-    int start;
-    int end;
     boolean found = false;
-    if (idx < 0) {
-      end = start = base + s.len;
-      while (start > base) {
-        boolean sep = contains(chars, buf[start - 1]);
-        if (!inWord) {
-          if (!sep) {
-            if (w != idx) {
-              w--;
-              end = start;
-            }
-            inWord = true;
+    while (dir > 0 ? p < hi : p > lo) {
+      boolean sep = contains(chars, buf[dir > 0 ? p : p - 1]);
+      if (!inWord) {
+        if (!sep) {
+          if (w != idx) {
+            w += dir;
+            mark = p;
           }
-        } else if (sep) {
-          if (w == idx) {
-            if (count == 1) {
-              found = true;
-              break;
-            } else if (count > 1) {
-              count--;
-            }
-          }
-          inWord = false;
+          inWord = true;
         }
-        start--;
-      }
-    } else {
-      end = start = base;
-      while (end - base < s.len) {
-        boolean sep = contains(chars, buf[end]);
-        if (!inWord) {
-          if (!sep) {
-            if (w != idx) {
-              w++;
-              start = end;
-            }
-            inWord = true;
+      } else if (sep) {
+        if (w == idx) {
+          if (count == 1) {
+            found = true;
+            break;
+          } else if (count > 1) {
+            count--;
           }
-        } else if (sep) {
-          if (w == idx) {
-            if (count == 1) {
-              found = true;
-              break;
-            } else if (count > 1) {
-              count--;
-            }
-          }
-          inWord = false;
         }
-        end++;
+        inWord = false;
       }
+      p += dir;
     }
     if (!found && w != idx) {
       s.len = 0;
       return true;
     }
-    s.off = start;
-    s.len = end - start;
+    return cut(s, dir, p, mark);
+  }
+
+  /** Keeps the bytes between the cursor {@code p} and {@code mark} (in scan direction {@code dir}). */
+  private static boolean cut(Sample s, int dir, int p, int mark) {
+    s.off = dir > 0 ? mark : p;
+    s.len = dir > 0 ? p - mark : mark - p;
     return true;
   }
 

@@ -230,13 +230,7 @@ final class Sample {
             type = IPV4;
             return true;
           }
-          if (len > 46 || !address.set(latin1.set(buf, off, len), 0, len) || address.family() != IpAddress.V6) {
-            return false;
-          }
-          high = address.high();
-          low = address.low();
-          type = IPV6;
-          return true;
+          return strToIpv6();
         }
       default:
         return false;

@@ -132,27 +132,10 @@ final class SampleFetches {
    */
   static long cookie(RequestView r, String name) {
     long found = NONE;
-    int nl = name.length();
     for (int f = 0, fields = r.cookieHeaderCount(); f < fields; f++) {
-      CharSequence v = HeaderScan.fieldText(r, "cookie", f);
-      for (long cur = HeaderScan.firstValue(v, f); cur != NONE; cur = HeaderScan.nextValue(v, cur)) {
-        int hdr = HeaderScan.start(cur);
-        int end = HeaderScan.end(cur);
-        if (end - hdr < nl + 1) {
-          continue;
-        }
-        int p = hdr;
-        while (true) {
-          long c = extract(v, p, end, name, true);
-          if (c == NONE) {
-            break;
-          }
-          found = HeaderScan.pack(f, HeaderScan.start(c), HeaderScan.end(c));
-          if (nl == 0) {
-            return found;
-          }
-          p = (int) (c >>> NEXT_SHIFT) + 1;
-        }
+      found = lastCookie(HeaderScan.fieldText(r, "cookie", f), f, name, true, found);
+      if (found != NONE && name.isEmpty()) {
+        return found;
       }
     }
     return found;
@@ -165,26 +148,37 @@ final class SampleFetches {
    */
   static long setCookie(RequestView r, String name) {
     long found = NONE;
-    int nl = name.length();
     for (int f = HeaderScan.nextField(r, "set-cookie", 0); f >= 0; f = HeaderScan.nextField(r, "set-cookie", f + 1)) {
-      CharSequence v = HeaderScan.fieldText(r, "set-cookie", f);
-      for (long cur = HeaderScan.firstValue(v, f); cur != NONE; cur = HeaderScan.nextValue(v, cur)) {
-        int p = HeaderScan.start(cur);
-        int end = HeaderScan.end(cur);
-        if (end - p < nl + 1) {
-          continue;
+      found = lastCookie(HeaderScan.fieldText(r, "set-cookie", f), f, name, false, found);
+      if (found != NONE && name.isEmpty()) {
+        return found;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * The last cookie named {@code name} among the comma-separated values of field {@code f} (text {@code v}),
+   * packed; {@code found} when there is none; with no name, the first cookie of any name.
+   */
+  private static long lastCookie(CharSequence v, int f, String name, boolean list, long found) {
+    int nl = name.length();
+    for (long cur = HeaderScan.firstValue(v, f); cur != NONE; cur = HeaderScan.nextValue(v, cur)) {
+      int p = HeaderScan.start(cur);
+      int end = HeaderScan.end(cur);
+      if (end - p < nl + 1) {
+        continue;
+      }
+      while (true) {
+        long c = extract(v, p, end, name, list);
+        if (c == NONE) {
+          break;
         }
-        while (true) {
-          long c = extract(v, p, end, name, false);
-          if (c == NONE) {
-            break;
-          }
-          found = HeaderScan.pack(f, HeaderScan.start(c), HeaderScan.end(c));
-          if (nl == 0) {
-            return found;
-          }
-          p = (int) (c >>> NEXT_SHIFT) + 1;
+        found = HeaderScan.pack(f, HeaderScan.start(c), HeaderScan.end(c));
+        if (nl == 0) {
+          return found;
         }
+        p = (int) (c >>> NEXT_SHIFT) + 1;
       }
     }
     return found;

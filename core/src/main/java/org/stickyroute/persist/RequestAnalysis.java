@@ -141,20 +141,11 @@ final class RequestAnalysis {
       int from = prev; // the input this cookie contributes starts here (a deletion may consume its blanks)
       if (attBeg < len && in[attBeg] == '$') {
         // RFC 2109 attribute: kept as is; goes away with the cookie before it
-      } else if (equal == next) {
-        // no '=': not ours, keep it; a pending deletion ends before it
-        preserveHdr = true;
-        if (delFrom >= 0) {
-          out = output(out, in, w, len, m);
-          w = deletePending(out, w, delFrom, in[prev]);
-          from = attBeg;
-          delFrom = -1;
-        }
       } else {
-        boolean ours = attEnd - attBeg == nameChars.length && regionEquals(in, attBeg, nameChars);
-        int delim = ours ? cookieValue(in, valBeg, valEnd, snap, now, m) : valEnd;
-        int valueFrom = valBeg;
+        boolean named = equal != next;
+        boolean ours = named && attEnd - attBeg == nameChars.length && regionEquals(in, attBeg, nameChars);
         if (!ours) {
+          // not ours (or no '='): keep it; a pending deletion ends before it
           preserveHdr = true;
           if (delFrom >= 0) {
             out = output(out, in, w, len, m);
@@ -162,25 +153,30 @@ final class RequestAnalysis {
             from = attBeg;
             delFrom = -1;
           }
-        } else if (prefix && delim != valEnd) {
-          valueFrom = delim + 1; // prefix: the "id~" goes
-          delFrom = -1;
-          preserveHdr = true;
-        } else if (delFrom < 0 && stripped) {
-          delFrom = w;
         }
-        // the cookie without the blanks around '=' (and without "id~" in prefix mode)
-        if (out == null && (attEnd != equal || valueFrom != equal + 1 || from != w)) {
-          out = output(out, in, w, len, m);
+        if (named) {
+          int delim = ours ? cookieValue(in, valBeg, valEnd, snap, now, m) : valEnd;
+          int valueFrom = valBeg;
+          if (ours && prefix && delim != valEnd) {
+            valueFrom = delim + 1; // prefix: the "id~" goes
+            delFrom = -1;
+            preserveHdr = true;
+          } else if (ours && delFrom < 0 && stripped) {
+            delFrom = w;
+          }
+          // the cookie without the blanks around '=' (and without "id~" in prefix mode)
+          if (out == null && (attEnd != equal || valueFrom != equal + 1 || from != w)) {
+            out = output(out, in, w, len, m);
+          }
+          if (out != null) {
+            w = append(in, from, attEnd, out, w);
+            out[w++] = '=';
+            w = append(in, valueFrom, next, out, w);
+          } else {
+            w = next;
+          }
+          continue;
         }
-        if (out != null) {
-          w = append(in, from, attEnd, out, w);
-          out[w++] = '=';
-          w = append(in, valueFrom, next, out, w);
-        } else {
-          w = next;
-        }
-        continue;
       }
       if (out != null) {
         w = append(in, from, next, out, w);
