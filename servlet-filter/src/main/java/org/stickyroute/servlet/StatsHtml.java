@@ -260,7 +260,7 @@ public final class StatsHtml {
         + "<option value=\"drain\">Set state to DRAIN</option><option value=\"maint\">Set state to MAINT</option>"
         + "<option value=\"hrunn\">Health: force UP</option><option value=\"hdown\">Health: force DOWN</option>"
         + "<option value=\"weight\">Set weight to</option></select>"
-        + " <input type=\"number\" name=\"weight\" min=\"0\" max=\"256\" size=\"4\" placeholder=\"weight\">"
+        + " <input type=\"number\" name=\"weight\" min=\"0\" max=\"256\" style=\"width:6em\" placeholder=\"0-256\">"
         + "<input type=\"hidden\" name=\"b\" value=\"").append(escape(proxy))
         .append("\"><input type=\"hidden\" name=\"token\" value=\"").append(escape(token))
         .append("\">&nbsp;<input type=\"submit\" value=\"Apply\"></form>\n");

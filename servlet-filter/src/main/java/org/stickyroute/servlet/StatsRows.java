@@ -91,7 +91,7 @@ final class StatsRows {
       b.append(age(be.at(), s.lastTransition())).append(' ').append(status);
       if (status.startsWith("DOWN") && s.checkHealth() > 0) {
         b.append(" &uarr;");
-      } else if (!status.startsWith("DOWN") && s.checkHealth() >= 0 && s.checkHealth() < top(sc)) {
+      } else if (!status.startsWith("DOWN") && sc != null && s.checkHealth() >= 0 && s.checkHealth() < top(sc)) {
         b.append(" &darr;");
       }
     }

@@ -160,6 +160,11 @@ class StatsServletTest {
     assertTrue(html.contains("href=\"#be&lt;&amp;&gt;\">be&lt;&amp;&gt;</a>"), html);
     assertTrue(html.contains("<title>stats &lt;title&gt;</title>"), html);
     assertEquals("a\uFFFDb", StatsHtml.escape("a\u0000b"));
+    // without the server configurations (rise, fall): no check progress, and no failure
+    ServerStatsRow checkedUp = new ServerStatsRow("s2", ServerStatusWord.UP, true, 1, 16, 100, true, 0, 0, 0, 0, true, 2,
+        new CheckResult(true, 200, 1, "Layer7 check passed", now), 0, 0, now);
+    String up = StatsHtml.tables(List.of(new BackendStats("be", "roundrobin", 1, 0, 1, false, List.of(checkedUp), now)));
+    assertTrue(up.contains("<tr class=\"backup_up\">") && up.contains("0s UP</td>"), up);
   }
 
   private static Object read(JsonParser p) {
