@@ -64,7 +64,7 @@ final class ConfigAssembler {
       }
     }
     if (s.statsAt != null) {
-      f.stats(new StatsConfig(s.statsUri, s.statsAuth, s.statsAt));
+      f.stats(new StatsConfig(s.statsUri, s.statsAuth, s.statsAt, s.statsAdmin, s.statsRefresh));
     }
     return f.build();
   }

@@ -60,6 +60,8 @@ final class ProxySection {
   String statsUri;
   final List<StatsConfig.Credential> statsAuth = new ArrayList<>();
   SourceLocation statsAt;
+  boolean statsAdmin;
+  int statsRefresh;
 
   private ProxySection(Kind kind, String name, SourceLocation location, BackendConfig.Builder backend,
       ServerConfig.Builder defaultServer) {

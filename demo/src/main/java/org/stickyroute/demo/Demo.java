@@ -261,7 +261,7 @@ public final class Demo implements AutoCloseable {
     m.setServletName("proxy"); // only proxied requests are routed, never the admin pages
     m.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR));
     context.getServletHandler().addFilter(fh, m);
-    context.addServlet(new ServletHolder("stats", new StickyStatsServlet(router, creds)), "/stickyroute/stats");
+    context.addServlet(new ServletHolder("stats", new StickyStatsServlet(router, creds)), "/stickyroute/stats/*");
     context.addServlet(new ServletHolder("admin", new DemoAdminServlet(this, creds)), "/stickyroute/*");
     server.setHandler(context);
     server.start();
@@ -393,7 +393,8 @@ public final class Demo implements AutoCloseable {
     b.append("  proxy          ").append(base).append("/\n");
     b.append("  admin          ").append(base).append("/stickyroute/          (user '").append(credential.user())
         .append("', password '").append(credential.password()).append("', from 'stats auth')\n");
-    b.append("  stats          ").append(base).append("/stickyroute/stats     (same credentials; ?format=json)\n\n");
+    b.append("  stats          ").append(base).append("/stickyroute/stats     (same credentials; HAProxy's page with its admin"
+        + " form; ?format=json; POST JSON to /stickyroute/stats/admin)\n\n");
     b.append("Try:\n");
     b.append("  # a project's compiles always reach the same instance, and its compile counter grows there\n");
     b.append("  curl -s ").append(base).append("/project/123/compile\n");

@@ -1,6 +1,7 @@
 package org.stickyroute.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -115,7 +116,10 @@ class DemoTest {
     assertEquals(401, get("/stickyroute/stats", "Authorization", "Basic dXNlcjp3cm9uZw==").statusCode());
     HttpResponse<String> html = get("/stickyroute/stats", "Authorization", auth());
     assertEquals(200, html.statusCode());
-    assertTrue(html.body().contains("backend sharelatex_project"), html.body());
+    assertTrue(html.body().contains("href=\"#sharelatex_project\">sharelatex_project</a>"), html.body());
+    assertTrue(html.body().contains("name=\"token\""), "examples/overleaf.cfg has stats admin: the admin form");
+    assertFalse(html.body().contains("href=\"#admin\""), "listen admin only serves the page");
+    assertEquals("10", header(html, "Refresh"), "stats refresh 10s");
     HttpResponse<String> json = get("/stickyroute/stats?format=json", "Authorization", auth());
     assertEquals(List.of("UP", "UP", "UP"), statuses(json.body(), "sharelatex_generic"));
     assertEquals("user", demo.credential().user(), "examples/overleaf.cfg: stats auth user:pass");

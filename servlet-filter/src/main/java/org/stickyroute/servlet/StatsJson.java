@@ -62,40 +62,45 @@ public final class StatsJson {
     g.writeStringProperty("at", b.at().toString());
     g.writeArrayPropertyStart("servers");
     for (ServerStatsRow s : b.servers()) {
-      g.writeStartObject();
-      g.writeStringProperty("name", s.name());
-      g.writeStringProperty("status", s.status().name());
-      g.writeBooleanProperty("backup", s.backup());
-      g.writeNumberProperty("weight", s.weight());
-      g.writeNumberProperty("eweight", s.effectiveWeight());
-      g.writeNumberProperty("throttle", s.throttlePercent());
-      g.writeBooleanProperty("usable", s.usable());
-      g.writeNumberProperty("scur", s.inFlight());
-      g.writeNumberProperty("smax", s.maxInFlight());
-      g.writeNumberProperty("stot", s.totalSelections());
-      g.writeNumberProperty("slim", s.maxconn());
-      g.writeBooleanProperty("check", s.checked());
-      g.writeNumberProperty("health", s.checkHealth());
-      CheckResult c = s.lastCheck();
-      if (c == null) {
-        g.writeNullProperty("lastCheck");
-      } else {
-        g.writeObjectPropertyStart("lastCheck");
-        g.writeBooleanProperty("success", c.success());
-        g.writeNumberProperty("code", c.status());
-        g.writeNumberProperty("durationMs", c.durationMillis());
-        g.writeStringProperty("detail", c.detail());
-        g.writeStringProperty("at", c.at().toString());
-        g.writeEndObject();
-      }
-      g.writeNumberProperty("chkfail", s.checkFailures());
-      g.writeNumberProperty("chkdown", s.downTransitions());
-      g.writeStringProperty("lastTransition", s.lastTransition().toString());
-      g.writeNumberProperty("lastchg",
-          Math.max(0, b.at().getEpochSecond() - s.lastTransition().getEpochSecond()));
-      g.writeEndObject();
+      writeServer(g, b, s);
     }
     g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  /** One server's object (the elements of {@code "servers"}); {@code b} gives the time {@code lastchg} counts to. */
+  static void writeServer(JsonGenerator g, BackendStats b, ServerStatsRow s) {
+    g.writeStartObject();
+    g.writeStringProperty("name", s.name());
+    g.writeStringProperty("status", s.status().name());
+    g.writeBooleanProperty("backup", s.backup());
+    g.writeNumberProperty("weight", s.weight());
+    g.writeNumberProperty("eweight", s.effectiveWeight());
+    g.writeNumberProperty("throttle", s.throttlePercent());
+    g.writeBooleanProperty("usable", s.usable());
+    g.writeNumberProperty("scur", s.inFlight());
+    g.writeNumberProperty("smax", s.maxInFlight());
+    g.writeNumberProperty("stot", s.totalSelections());
+    g.writeNumberProperty("slim", s.maxconn());
+    g.writeBooleanProperty("check", s.checked());
+    g.writeNumberProperty("health", s.checkHealth());
+    CheckResult c = s.lastCheck();
+    if (c == null) {
+      g.writeNullProperty("lastCheck");
+    } else {
+      g.writeObjectPropertyStart("lastCheck");
+      g.writeBooleanProperty("success", c.success());
+      g.writeNumberProperty("code", c.status());
+      g.writeNumberProperty("durationMs", c.durationMillis());
+      g.writeStringProperty("detail", c.detail());
+      g.writeStringProperty("at", c.at().toString());
+      g.writeEndObject();
+    }
+    g.writeNumberProperty("chkfail", s.checkFailures());
+    g.writeNumberProperty("chkdown", s.downTransitions());
+    g.writeStringProperty("lastTransition", s.lastTransition().toString());
+    g.writeNumberProperty("lastchg",
+        Math.max(0, b.at().getEpochSecond() - s.lastTransition().getEpochSecond()));
     g.writeEndObject();
   }
 }

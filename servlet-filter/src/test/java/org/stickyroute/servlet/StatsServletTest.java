@@ -106,7 +106,7 @@ class StatsServletTest {
     assertEquals(200, html.statusCode());
     assertTrue(header(html, "Content-Type").startsWith("text/html"));
     assertEquals("no-store", header(html, "Cache-Control"));
-    assertTrue(html.body().contains("<td>a1</td>") && html.body().contains("<td>a2</td>"), html.body());
+    assertTrue(html.body().contains(">a1</a>") && html.body().contains(">a2</a>"), html.body());
     assertEquals(200, get(port, "/stickyroute/stats", "Authorization", basic("ops:s3cr:et")).statusCode());
   }
 
@@ -157,9 +157,14 @@ class StatsServletTest {
     assertFalse(html.contains("<b>s1</b>"), html);
     assertTrue(html.contains("&lt;b&gt;s1&lt;/b&gt;"), html);
     assertTrue(html.contains("Layer4 &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;more&quot;"), html);
-    assertTrue(html.contains("backend be&lt;&amp;&gt;"), html);
+    assertTrue(html.contains("href=\"#be&lt;&amp;&gt;\">be&lt;&amp;&gt;</a>"), html);
     assertTrue(html.contains("<title>stats &lt;title&gt;</title>"), html);
     assertEquals("a\uFFFDb", StatsHtml.escape("a\u0000b"));
+    // without the server configurations (rise, fall): no check progress, and no failure
+    ServerStatsRow checkedUp = new ServerStatsRow("s2", ServerStatusWord.UP, true, 1, 16, 100, true, 0, 0, 0, 0, true, 2,
+        new CheckResult(true, 200, 1, "Layer7 check passed", now), 0, 0, now);
+    String up = StatsHtml.tables(List.of(new BackendStats("be", "roundrobin", 1, 0, 1, false, List.of(checkedUp), now)));
+    assertTrue(up.contains("<tr class=\"backup_up\">") && up.contains("0s UP</td>"), up);
   }
 
   private static Object read(JsonParser p) {
