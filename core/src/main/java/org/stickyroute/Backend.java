@@ -20,6 +20,7 @@ import org.stickyroute.balance.Picker;
 import org.stickyroute.balance.Weights;
 import org.stickyroute.config.BackendConfig;
 import org.stickyroute.config.ServerConfig;
+import org.stickyroute.counters.TrafficCounters;
 import org.stickyroute.persist.CookiePersistence;
 
 /**
@@ -70,6 +71,9 @@ public final class Backend {
   private final List<ServerTransitionListener> listeners = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<ServerTransition> pending = new ConcurrentLinkedQueue<>();
   private final Map<String, ServerHistory> history = new ConcurrentHashMap<>();
+  /** The backend's own traffic counters ({@code BACKEND} row); they survive reconfigurations. */
+  final TrafficCounters traffic = new TrafficCounters();
+  private final BackendHistory backendHistory;
   private volatile BackendConfig config;
   // Compiled from config; guarded by controlLock after construction:
   private CookiePersistence persistence;
@@ -117,6 +121,7 @@ public final class Backend {
         versions.incrementAndGet(), now, null, persistence);
     // HAProxy computes the bounded-load "cumulative weight" once, at start-up, and keeps it (2.6 quirk).
     this.startupCumulative = first.cumulativeWeights();
+    this.backendHistory = new BackendHistory(now, up(first));
     publish(first);
   }
 
@@ -357,6 +362,7 @@ public final class Backend {
     BackendSnapshot built = new BackendSnapshot(cfg, indexByName, after, counters, live, startupCumulative,
         versions.incrementAndGet(), now, previous, persistence);
     publish(built);
+    backendHistory.update(up(built), now);
     Instant at = Instant.ofEpochMilli(now);
     for (int i = 0; i < after.length; i++) {
       if (before[i] == null) {
@@ -441,7 +447,14 @@ public final class Backend {
 
   /** The stats page of this backend now (allocates; control plane or monitoring, not per request). */
   public BackendStats stats() {
-    return BackendStats.of(name, snapshot, history, Algorithms.staticWeights(snapshot.config()), clock.instant());
+    BackendSnapshot s = snapshot;
+    return StatsReader.backend(name, s, history, Algorithms.staticWeights(s.config()), traffic, backendHistory,
+        clock.millis());
+  }
+
+  /** HAProxy's backend state: UP when a server takes load-balanced traffic, or when it has no server. */
+  private static boolean up(BackendSnapshot s) {
+    return s.totalWeight() > 0 || s.serverCount() == 0;
   }
 
   /** The default control scheduler: one lazily started daemon thread shared by every backend. */

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.stickyroute.config.AclConfig;
 import org.stickyroute.config.FrontendConfig;
 import org.stickyroute.config.UseBackendRule;
+import org.stickyroute.counters.TrafficCounters;
 import org.stickyroute.hash.internal.ByteView;
 import org.stickyroute.key.RequestTarget;
 
@@ -19,6 +20,8 @@ import org.stickyroute.key.RequestTarget;
  */
 public final class Frontend {
   private final FrontendConfig config;
+  /** The frontend's traffic counters ({@code FRONTEND} row of the stats). */
+  final TrafficCounters traffic = new TrafficCounters();
   // acls[a] = patterns; ignoreCase[a][p]
   private final String[][] patterns;
   private final boolean[][] ignoreCase;

@@ -323,6 +323,14 @@ public final class Router {
   }
 
   /**
+   * Every frontend and backend's stats now, in configuration order, stats-only sections marked ({@link
+   * RouterStats#visible()} leaves them out). Allocates; monitoring, not per request.
+   */
+  public RouterStats stats() {
+    return StatsReader.router(frontends, backends, clock.millis());
+  }
+
+  /**
    * The backend {@code frontend} sends {@code target} to, or {@code null} when no rule matches and there is
    * no default backend.
    */

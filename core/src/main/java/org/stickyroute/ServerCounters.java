@@ -3,6 +3,7 @@ package org.stickyroute;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.stickyroute.balance.Picker;
+import org.stickyroute.counters.TrafficCounters;
 
 /**
  * The mutable counters of one server of one {@link Backend}: requests in flight (HAProxy's {@code served}),
@@ -30,6 +31,8 @@ public final class ServerCounters {
   private final AtomicLong folded = new AtomicLong();
   private final AtomicInteger maxServed = new AtomicInteger();
   private final Backend.Totals totals;
+  /** The server's other traffic counters (rate, bytes, errors, responses, times); scur/smax/stot are above. */
+  final TrafficCounters traffic = new TrafficCounters();
   private volatile Binding binding;
 
   /** The picker told of this server's takes and drops, and the server's index in its snapshot. */

@@ -13,6 +13,7 @@ final class ServerHistory {
   private volatile long lastChangeMillis;
   private final AtomicLong checkFailures = new AtomicLong();
   private final AtomicLong downTransitions = new AtomicLong();
+  private volatile long downSeconds;
 
   ServerHistory(long sinceMillis) {
     this.lastChangeMillis = sinceMillis;
@@ -29,10 +30,36 @@ final class ServerHistory {
 
   /** Records a status change at {@code nowMillis} (HAProxy's {@code chkdown} counts UP to DOWN ones). */
   void transition(ServerStatusWord from, ServerStatusWord to, long nowMillis) {
+    if (stopped(from) && !stopped(to)) {
+      // HAProxy's srv_update_status: down_time += now - last_change, in whole seconds
+      downSeconds += Math.max(0, seconds(nowMillis) - seconds(lastChangeMillis));
+    }
     lastChangeMillis = nowMillis;
     if (to == ServerStatusWord.DOWN && from != ServerStatusWord.MAINT) {
       downTransitions.incrementAndGet();
     }
+  }
+
+  /** HAProxy's stopped state: DOWN or in maintenance. */
+  static boolean stopped(ServerStatusWord w) {
+    return w == ServerStatusWord.DOWN || w == ServerStatusWord.MAINT;
+  }
+
+  static long seconds(long millis) {
+    return Math.floorDiv(millis, 1000L);
+  }
+
+  /**
+   * Total seconds stopped at {@code nowMillis}, the current stop included when {@code now} is stopped (HAProxy's
+   * {@code srv_downtime}).
+   */
+  long downtimeSeconds(ServerStatusWord now, long nowMillis) {
+    long last = seconds(lastChangeMillis);
+    long at = seconds(nowMillis);
+    if (!stopped(now) || last >= at) {
+      return downSeconds;
+    }
+    return at - last + downSeconds;
   }
 
   CheckResult lastCheck() {
