@@ -2,12 +2,10 @@ package org.stickyroute.servlet;
 
 import java.util.List;
 import org.stickyroute.BackendStats;
+import org.stickyroute.ProxyStats;
+import org.stickyroute.RouterStats;
 import org.stickyroute.ServerStatsRow;
 import org.stickyroute.ServerStatusWord;
-import org.stickyroute.config.BackendConfig;
-import org.stickyroute.config.FrontendConfig;
-import org.stickyroute.config.RoutingConfig;
-import org.stickyroute.config.ServerConfig;
 
 /**
  * Renders the stats page in HAProxy 2.6's layout: the process information block with the colour legend and
@@ -57,9 +55,9 @@ public final class StatsHtml {
     for (BackendStats be : backends) {
       StatsRows.header(b, be.name(), false);
       for (ServerStatsRow s : be.servers()) {
-        StatsRows.server(b, be, s, null, false);
+        StatsRows.server(b, be, s, false);
       }
-      StatsRows.backend(b, be, null, false);
+      StatsRows.backend(b, be, false);
       b.append("</table><p>\n");
     }
     return b.toString();
@@ -86,91 +84,41 @@ public final class StatsHtml {
       long uptimeSeconds,
       int inFlight) {}
 
-  /** The full page for a router's configuration and its backends' stats. */
-  static String page(RoutingConfig config, List<BackendStats> stats, View v) {
+  /** The full page for a router's stats: every proxy but the stats-only ones, in configuration order. */
+  static String page(RouterStats stats, View v) {
     StringBuilder b = new StringBuilder(16384);
     head(b, "Statistics Report for stickyroute", 0);
     b.append("<h1>stickyroute: HAProxy 2.6's routing decisions</h1>\n<h2>Statistics Report for pid ")
         .append(ProcessHandle.current().pid()).append("</h2>\n<hr width=\"100%\" class=\"hr\">\n");
     info(b, v);
     status(b, v);
-    for (String proxy : proxies(config)) {
-      FrontendConfig f = config.frontend(proxy);
-      BackendConfig bc = config.backend(proxy);
-      BackendStats be = null;
-      for (BackendStats s : stats) {
-        if (s.name().equals(proxy)) {
-          be = s;
-        }
-      }
+    for (ProxyStats p : stats.visible()) {
+      BackendStats be = p.backend();
       boolean admin = v.admin() && be != null;
       if (admin) {
         b.append("<form method=\"post\" action=\"").append(escape(v.base())).append(options(v, false)).append("\">\n");
       }
-      StatsRows.header(b, proxy, admin);
-      if (f != null) {
-        StatsRows.frontend(b, proxy, admin);
+      StatsRows.header(b, p.name(), admin);
+      if (p.frontend() != null) {
+        StatsRows.frontend(b, p.frontend(), admin);
       }
       if (be != null) {
         for (ServerStatsRow s : be.servers()) {
           if (v.hideDown() && (s.status() == ServerStatusWord.DOWN || s.status() == ServerStatusWord.MAINT)) {
             continue;
           }
-          StatsRows.server(b, be, s, serverConfig(bc, s.name()), admin);
+          StatsRows.server(b, be, s, admin);
         }
-        StatsRows.backend(b, be, bc, admin);
+        StatsRows.backend(b, be, admin);
       }
       b.append("</table>\n");
       if (admin) {
-        adminForm(b, proxy, v.token());
+        adminForm(b, p.name(), v.token());
       }
       b.append("<p>\n");
     }
     b.append("</body></html>\n");
     return b.toString();
-  }
-
-  /**
-   * Every proxy to show, frontends first then backends, each name once (a {@code listen} section is one
-   * table), without the sections that only serve the stats page.
-   */
-  static List<String> proxies(RoutingConfig config) {
-    java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
-    for (FrontendConfig f : config.frontends()) {
-      if (!statsOnly(config, f.name())) {
-        names.add(f.name());
-      }
-    }
-    for (BackendConfig be : config.backends()) {
-      if (!statsOnly(config, be.name())) {
-        names.add(be.name());
-      }
-    }
-    return List.copyOf(names);
-  }
-
-  /**
-   * Whether {@code name} is a frontend or listen section that only serves the stats page: it has {@code stats}
-   * settings, no {@code use_backend} rule, and no backend to send traffic to (none, or itself without servers).
-   */
-  static boolean statsOnly(RoutingConfig config, String name) {
-    FrontendConfig f = config.frontend(name);
-    if (f == null || f.stats() == null || !f.rules().isEmpty()) {
-      return false;
-    }
-    BackendConfig own = config.backend(name);
-    return f.defaultBackend() == null || f.defaultBackend().equals(name) && own != null && own.servers().isEmpty();
-  }
-
-  private static ServerConfig serverConfig(BackendConfig bc, String name) {
-    if (bc != null) {
-      for (ServerConfig sc : bc.servers()) {
-        if (sc.name().equals(name)) {
-          return sc;
-        }
-      }
-    }
-    return null;
   }
 
   /** The URL options that stay from page to page: {@code ;up}, {@code ;norefresh}. */

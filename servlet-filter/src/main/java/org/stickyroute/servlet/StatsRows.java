@@ -2,25 +2,20 @@ package org.stickyroute.servlet;
 
 import static org.stickyroute.servlet.StatsHtml.escape;
 
-import java.time.Instant;
 import org.stickyroute.BackendStats;
-import org.stickyroute.CheckResult;
+import org.stickyroute.FrontendStats;
 import org.stickyroute.ServerStatsRow;
-import org.stickyroute.ServerStatusWord;
-import org.stickyroute.config.BackendConfig;
-import org.stickyroute.config.ServerConfig;
+import org.stickyroute.TrafficStats;
 
 /**
  * The rows of one proxy's table on the stats page, laid out as HAProxy 2.6's {@code stats_dump_html_px_hdr}
  * and {@code stats_dump_fields_html} lay theirs out: two header rows of grouped columns (Queue, Session rate,
- * Sessions, Bytes, Denied, Errors, Warnings, Server), then a frontend row, the server rows and a backend row.
- * A cell we have no figure for is left empty, as HAProxy leaves the cells a proxy type does not have. Every
- * name and check detail is HTML-escaped. Package-private; {@link StatsHtml} calls it.
+ * Sessions, Bytes, Denied, Errors, Warnings, Server), then a frontend row, the server rows and a backend row,
+ * with the same cells left empty for each row type and the same tooltips (sessions by response class, average
+ * times, check details). Every name and check detail is HTML-escaped. Package-private; {@link StatsHtml} calls
+ * it.
  */
 final class StatsRows {
-  /** Columns after the name: Queue 3, Session rate 3, Sessions 6, Bytes 2, Denied 2, Errors 3, Warnings 2, Server 9. */
-  static final int DATA_COLUMNS = 30;
-
   private StatsRows() {}
 
   /** The proxy's title bar (its name, an anchor) and the two header rows of its table. */
@@ -48,61 +43,70 @@ final class StatsRows {
         + "<th>Dwntme</th><th>Thrtle</th></tr>\n");
   }
 
-  /** The frontend row: sessions and its status (OPEN); a frontend has no server columns. */
-  static void frontend(StringBuilder b, String proxy, boolean admin) {
+  /** The frontend row: session rate, sessions, bytes, denied, request errors, and OPEN. */
+  static void frontend(StringBuilder b, FrontendStats f, boolean admin) {
+    TrafficStats t = f.traffic();
     b.append("<tr class=\"frontend\">");
     if (admin) {
       b.append("<td></td>");
     }
-    name(b, proxy, "Frontend");
-    b.append("<td colspan=3></td>") // no queue on a frontend
-        .append("<td></td><td></td><td></td>") // session rate
-        .append("<td></td><td></td><td></td><td></td><td></td><td></td>") // sessions
-        .append("<td></td><td></td>") // bytes
-        .append("<td></td><td></td>") // denied
-        .append("<td></td><td></td><td></td>") // errors
-        .append("<td></td><td></td>") // warnings
-        .append("<td class=ac>OPEN</td><td class=ac colspan=8></td></tr>\n");
+    name(b, f.name(), "Frontend");
+    b.append("<td colspan=3></td>") // a frontend has no queue
+        .append("<td>").append(t.rate()).append("</td><td>").append(t.rateMax()).append("</td><td>-</td>")
+        .append("<td>").append(t.scur()).append("</td><td>").append(t.smax()).append("</td><td>")
+        .append(t.slim() > 0 ? Integer.toString(t.slim()) : "").append("</td>");
+    total(b, t, false);
+    b.append("<td></td><td></td>") // LbTot, Last
+        .append("<td>").append(t.bin()).append("</td><td>").append(t.bout()).append("</td>")
+        .append("<td>").append(t.dreq()).append("</td><td>").append(t.dresp()).append("</td>")
+        .append("<td>").append(t.ereq()).append("</td><td></td><td></td>")
+        .append("<td></td><td></td>") // no warnings on a frontend
+        .append("<td class=ac>").append(escape(f.status())).append("</td><td class=ac colspan=8></td></tr>\n");
   }
 
   /** One server's row, coloured as HAProxy colours it (see {@link #style}). */
-  static void server(StringBuilder b, BackendStats be, ServerStatsRow s, ServerConfig sc, boolean admin) {
-    String status = status(s, sc);
-    b.append("<tr class=\"").append(style(s, sc, status)).append("\">");
+  static void server(StringBuilder b, BackendStats be, ServerStatsRow s, boolean admin) {
+    TrafficStats t = s.traffic();
+    String status = s.statusText();
+    b.append("<tr class=\"").append(style(s)).append("\">");
     if (admin) {
       b.append("<td><input type=\"checkbox\" name=\"s\" value=\"").append(escape(s.name())).append("\"></td>");
     }
     name(b, be.name(), s.name());
-    b.append("<td></td><td></td><td></td>") // queue: not measured here
-        .append("<td></td><td></td><td></td>") // session rate
-        .append("<td>").append(s.inFlight()).append("</td><td>").append(s.maxInFlight()).append("</td><td>")
-        .append(s.maxconn() > 0 ? Integer.toString(s.maxconn()) : "").append("</td><td>")
-        .append(s.totalSelections()).append("</td><td></td><td></td>") // LbTot, Last
-        .append("<td></td><td></td>") // bytes
-        .append("<td></td><td></td>") // denied
-        .append("<td></td><td></td><td></td>") // errors
-        .append("<td></td><td></td>"); // warnings
+    b.append("<td>").append(t.qcur()).append("</td><td>").append(t.qmax()).append("</td><td></td>")
+        .append("<td>").append(t.rate()).append("</td><td>").append(t.rateMax()).append("</td><td></td>")
+        .append("<td>").append(t.scur()).append("</td><td>").append(t.smax()).append("</td><td>")
+        .append(t.slim() > 0 ? Integer.toString(t.slim()) : "").append("</td>");
+    total(b, t, true);
+    b.append("<td>").append(t.lbtot()).append("</td><td>").append(t.lastsess() < 0 ? "?" : human(t.lastsess()))
+        .append("</td><td>").append(t.bin()).append("</td><td>").append(t.bout()).append("</td>")
+        .append("<td></td><td>").append(t.dresp()).append("</td>")
+        .append("<td></td><td>").append(t.econ()).append("</td><td>").append(t.eresp()).append("</td>")
+        .append("<td>").append(t.wretr()).append("</td><td>").append(t.wredis()).append("</td>");
     b.append("<td class=ac>");
-    if (s.status() == ServerStatusWord.MAINT) {
-      b.append(age(be.at(), s.lastTransition())).append(" MAINT");
+    if (status.startsWith("MAINT")) {
+      b.append(human(s.lastChangeSeconds())).append(" MAINT");
     } else if (status.equals("no check")) {
       b.append("<i>no check</i>");
     } else {
-      b.append(age(be.at(), s.lastTransition())).append(' ').append(status);
-      if (status.startsWith("DOWN") && s.checkHealth() > 0) {
-        b.append(" &uarr;");
-      } else if (!status.startsWith("DOWN") && sc != null && s.checkHealth() >= 0 && s.checkHealth() < top(sc)) {
+      b.append(human(s.lastChangeSeconds())).append(' ').append(escape(status));
+      int health = s.checked() ? s.checkHealth() : s.checkRise(); // HAProxy starts an unchecked server at rise
+      if (status.startsWith("DOWN")) {
+        if (health > 0) {
+          b.append(" &uarr;");
+        }
+      } else if (s.checkRise() > 0 && health >= 0 && health < s.checkRise() + s.checkFall() - 1) {
         b.append(" &darr;");
       }
     }
     b.append("</td>");
     lastCheck(b, s);
-    b.append("<td class=ac>").append(displayWeight(s)).append('/').append(s.weight()).append("</td>")
+    b.append("<td class=ac>").append(s.displayWeight()).append('/').append(s.weight()).append("</td>")
         .append("<td class=ac>").append(s.backup() ? "-" : "Y").append("</td>")
         .append("<td class=ac>").append(s.backup() ? "Y" : "-").append("</td>");
     if (s.checked()) {
       b.append("<td><u>").append(s.checkFailures()).append("<div class=tips>Failed Health Checks</div></u></td><td>")
-          .append(s.downTransitions()).append("</td><td></td>");
+          .append(s.downTransitions()).append("</td><td>").append(human(s.downtimeSeconds())).append("</td>");
     } else {
       b.append("<td colspan=3></td>");
     }
@@ -110,46 +114,57 @@ final class StatsRows {
         .append("</td></tr>\n");
   }
 
-  /** The backend row: totals, UP while one server can take traffic, active and backup servers up. */
-  static void backend(StringBuilder b, BackendStats be, BackendConfig config, boolean admin) {
-    int act = 0;
-    int bck = 0;
-    int weight = 0;
+  /** The backend row: its own counters, UP or DOWN, active and backup servers usable, total weight. */
+  static void backend(StringBuilder b, BackendStats be, boolean admin) {
+    TrafficStats t = be.traffic();
     int userWeight = 0;
-    long chkdown = 0;
-    int maxInFlight = 0;
-    long total = 0;
     for (ServerStatsRow s : be.servers()) {
-      boolean up = s.status() != ServerStatusWord.DOWN && s.status() != ServerStatusWord.MAINT;
-      if (up) {
-        act += s.backup() ? 0 : 1;
-        bck += s.backup() ? 1 : 0;
-        if (s.backup() == be.usingBackups()) {
-          weight += displayWeight(s);
-          userWeight += s.weight();
-        }
-      }
-      chkdown += s.downTransitions();
-      maxInFlight = Math.max(maxInFlight, s.maxInFlight());
-      total += s.totalSelections();
+      userWeight += s.usable() ? s.weight() : 0;
     }
     b.append("<tr class=\"backend\">");
     if (admin) {
       b.append("<td></td>");
     }
     name(b, be.name(), "Backend");
-    b.append("<td></td><td></td><td></td>") // queue
-        .append("<td></td><td></td><td></td>") // session rate
-        .append("<td>").append(be.inFlight()).append("</td><td></td><td></td><td>").append(total)
-        .append("</td><td></td><td></td>") // sessions: cur, max, limit, total, lbtot, last
-        .append("<td></td><td></td>") // bytes
-        .append("<td></td><td></td>") // denied
-        .append("<td></td><td></td><td></td>") // errors
-        .append("<td></td><td></td>") // warnings
-        .append("<td class=ac>").append(be.usableServers() > 0 ? "UP" : "DOWN")
-        .append("</td><td class=ac>&nbsp;</td><td class=ac>").append(weight).append('/').append(userWeight)
-        .append("</td><td class=ac>").append(act).append("</td><td class=ac>").append(bck)
-        .append("</td><td class=ac>&nbsp;</td><td>").append(chkdown).append("</td><td></td><td></td></tr>\n");
+    b.append("<td>").append(t.qcur()).append("</td><td>").append(t.qmax()).append("</td><td></td>")
+        .append("<td>").append(t.rate()).append("</td><td>").append(t.rateMax()).append("</td><td></td>")
+        .append("<td>").append(t.scur()).append("</td><td>").append(t.smax()).append("</td><td>")
+        .append(t.slim() > 0 ? Integer.toString(t.slim()) : "").append("</td>");
+    total(b, t, true);
+    b.append("<td>").append(t.lbtot()).append("</td><td>").append(t.lastsess() < 0 ? "?" : human(t.lastsess()))
+        .append("</td><td>").append(t.bin()).append("</td><td>").append(t.bout()).append("</td>")
+        .append("<td>").append(t.dreq()).append("</td><td>").append(t.dresp()).append("</td>")
+        .append("<td></td><td>").append(t.econ()).append("</td><td>").append(t.eresp()).append("</td>")
+        .append("<td>").append(t.wretr()).append("</td><td>").append(t.wredis()).append("</td>")
+        .append("<td class=ac>").append(human(be.lastChangeSeconds())).append(' ').append(escape(be.status()))
+        .append("</td><td class=ac>&nbsp;</td><td class=ac>").append(be.weight()).append('/').append(userWeight)
+        .append("</td><td class=ac>").append(be.activeServers()).append("</td><td class=ac>")
+        .append(be.backupServers()).append("</td><td class=ac>&nbsp;</td><td>").append(be.downTransitions())
+        .append("</td><td>").append(human(be.downtimeSeconds())).append("</td><td></td></tr>\n");
+  }
+
+  /** The Sessions/Total cell and its tooltip: requests, responses by class, and the average times. */
+  private static void total(StringBuilder b, TrafficStats t, boolean times) {
+    b.append("<td><u>").append(t.stot()).append("<div class=tips><table class=det>")
+        .append("<tr><th>Cum. sessions:</th><td>").append(t.stot()).append("</td></tr>")
+        .append("<tr><th>Cum. HTTP requests:</th><td>").append(t.reqTot()).append("</td></tr>");
+    for (int k = 1; k <= 6; k++) {
+      b.append("<tr><th>- ").append(k <= 5 ? "HTTP " + k + "xx responses" : "other responses").append(":</th><td>")
+          .append(t.hrsp(k % 6)).append("</td></tr>");
+    }
+    if (times) {
+      b.append("<tr><th colspan=3>Max / Avg over last ").append(TrafficStats.TIME_SAMPLES)
+          .append(" requests</th></tr>")
+          .append("<tr><th>- Queue time:</th><td>").append(t.qtimeMax()).append(" / ").append(t.qtime())
+          .append("</td><td>ms</td></tr>")
+          .append("<tr><th>- Connect time:</th><td>").append(t.ctimeMax()).append(" / ").append(t.ctime())
+          .append("</td><td>ms</td></tr>")
+          .append("<tr><th>- Responses time:</th><td>").append(t.rtimeMax()).append(" / ").append(t.rtime())
+          .append("</td><td>ms</td></tr>")
+          .append("<tr><th>- Total time:</th><td>").append(t.ttimeMax()).append(" / ").append(t.ttime())
+          .append("</td><td>ms</td></tr>");
+    }
+    b.append("</table></div></u></td>");
   }
 
   private static void name(StringBuilder b, String proxy, String name) {
@@ -159,35 +174,13 @@ final class StatsRows {
   }
 
   /**
-   * The status text as HAProxy's {@code srv_hlt_st}: {@code MAINT}, {@code DOWN}, {@code DOWN 1/2} (going up:
-   * successful checks so far / rise), {@code UP 2/3} (going down: checks left / fall), {@code UP}, {@code
-   * DRAIN}, or {@code no check}. A server in its slow-start ramp is UP (the throttle column shows the ramp).
+   * HAProxy's row class for a server, from its status text as {@code stats_dump_fields_html} decides it:
+   * {@code maintain}, else {@code active_} or {@code backup_} followed by {@code down}, {@code going_up}
+   * ({@code DOWN 1/2}), {@code draining} ({@code DRAIN}), {@code no_check}, {@code up} (at the top of its
+   * health counter; {@code draining} when its weight is 0) or {@code going_down} ({@code UP 2/3}).
    */
-  static String status(ServerStatsRow s, ServerConfig sc) {
-    int h = s.checkHealth();
-    switch (s.status()) {
-      case MAINT:
-        return "MAINT";
-      case DOWN:
-        return s.checked() && h > 0 && sc != null ? "DOWN " + h + "/" + sc.rise() : "DOWN";
-      default:
-        String word = s.status() == ServerStatusWord.DRAIN ? "DRAIN" : "UP";
-        if (!s.checked()) {
-          return word.equals("DRAIN") ? "DRAIN" : "no check";
-        }
-        if (sc != null && h >= 0 && h < top(sc)) {
-          return word + " " + (h - sc.rise() + 1) + "/" + sc.fall();
-        }
-        return word;
-    }
-  }
-
-  /**
-   * HAProxy's row class: {@code maintain}, else {@code active_} or {@code backup_} followed by {@code down},
-   * {@code going_up} (DOWN, checks succeeding), {@code draining}, {@code no_check}, {@code up} (weight 0
-   * shows as {@code draining}) or {@code going_down} (UP, checks failing).
-   */
-  static String style(ServerStatsRow s, ServerConfig sc, String status) {
+  static String style(ServerStatsRow s) {
+    String status = s.statusText();
     if (status.startsWith("MAINT")) {
       return "maintain";
     }
@@ -200,47 +193,33 @@ final class StatsRows {
       kind = "draining";
     } else if (status.equals("no check")) {
       kind = "no_check";
-    } else if (sc == null || s.checkHealth() < 0 || s.checkHealth() >= top(sc)) {
-      kind = s.weight() > 0 ? "up" : "draining";
+    } else if (!s.checked() || s.checkRise() == 0 || s.checkHealth() < 0
+        || s.checkHealth() == s.checkRise() + s.checkFall() - 1) {
+      kind = s.displayWeight() > 0 ? "up" : "draining";
     } else {
       kind = "going_down";
     }
     return (s.backup() ? "backup_" : "active_") + kind;
   }
 
-  /** The top of the health counter, {@code rise + fall - 1}: a server there is fully UP. */
-  private static int top(ServerConfig sc) {
-    return sc.rise() + sc.fall() - 1;
-  }
-
-  /**
-   * The current weight on HAProxy's user scale (its {@code weight} column, the first half of Wght): 0 while
-   * draining, the user weight scaled by the slow-start throttle while ramping, else the user weight.
-   */
-  static int displayWeight(ServerStatsRow s) {
-    if (s.status() == ServerStatusWord.DRAIN) {
-      return 0;
-    }
-    return s.throttlePercent() < 100 ? (s.weight() * s.throttlePercent() + 99) / 100 : s.weight();
-  }
-
   private static void lastCheck(StringBuilder b, ServerStatsRow s) {
-    CheckResult c = s.lastCheck();
-    if (!s.checked() || c == null) {
+    String code = s.checkStatus();
+    if (code == null && s.lastCheck() != null) { // a row built by hand, without the check status code
+      code = s.lastCheck().success() ? "L7OK" : s.lastCheck().status() > 0 ? "L7STS" : "L4CON";
+    }
+    if (!s.checked() || code == null) {
       b.append("<td></td>");
       return;
     }
-    b.append("<td class=ac><u> ").append(c.success() ? "L7OK" : c.status() > 0 ? "L7STS" : "L4CON");
-    if (c.status() > 0) {
-      b.append('/').append(c.status());
+    b.append("<td class=ac><u> ").append(escape(code));
+    if (s.checkCode() > 0) {
+      b.append('/').append(s.checkCode());
     }
-    b.append(" in ").append(c.durationMillis()).append("ms<div class=tips>").append(escape(c.detail()))
+    if (s.checkDurationMillis() >= 0) {
+      b.append(" in ").append(s.checkDurationMillis()).append("ms");
+    }
+    b.append("<div class=tips>").append(s.lastCheck() == null ? "Initializing" : escape(s.lastCheck().detail()))
         .append("</div></u></td>");
-  }
-
-  /** The age of {@code then} at {@code now}, as HAProxy's {@code human_time} writes it. */
-  static String age(Instant now, Instant then) {
-    return human(Math.max(0, now.getEpochSecond() - then.getEpochSecond()));
   }
 
   /**

@@ -17,6 +17,7 @@ import java.util.Objects;
 import org.stickyroute.Backend;
 import org.stickyroute.BackendStats;
 import org.stickyroute.Router;
+import org.stickyroute.RouterStats;
 import org.stickyroute.config.FrontendConfig;
 import org.stickyroute.config.RoutingConfig;
 import org.stickyroute.config.StatsConfig;
@@ -199,19 +200,17 @@ public class StickyStatsServlet extends HttpServlet {
       }
       return;
     }
-    List<BackendStats> stats = new ArrayList<>();
-    int inFlight = 0;
-    for (Backend b : r.backends()) {
-      BackendStats s = b.stats();
-      stats.add(s);
-      inFlight += s.inFlight();
-    }
+    RouterStats stats = r.stats();
     if (wantsJson(req)) {
       resp.setContentType("application/json;charset=utf-8");
       PrintWriter w = resp.getWriter();
       StatsJson.write(stats, w);
       w.flush();
       return;
+    }
+    int inFlight = 0;
+    for (BackendStats b : stats.backends()) {
+      inFlight += b.inFlight();
     }
     StatsConfig sc = statsOf(r.config(), section);
     String opts = options(req);
@@ -227,7 +226,7 @@ public class StickyStatsServlet extends HttpServlet {
       resp.setHeader("Refresh", Integer.toString(refresh));
     }
     resp.setContentType("text/html;charset=utf-8");
-    resp.getWriter().print(StatsHtml.page(r.config(), stats, view));
+    resp.getWriter().print(StatsHtml.page(stats, view));
   }
 
   @Override

@@ -143,7 +143,7 @@ class StatsServletTest {
     assertTrue(total >= 3, "stot counts the requests: " + total);
     HttpResponse<String> byAccept = get(port, "/stickyroute/stats", "Authorization", basic("user:pass"),
         "Accept", "application/json");
-    assertTrue(byAccept.body().startsWith("{\"backends\":"), byAccept.body());
+    assertTrue(byAccept.body().startsWith("{\"frontends\":[") && byAccept.body().contains("\"backends\":["), byAccept.body());
   }
 
   @Test
