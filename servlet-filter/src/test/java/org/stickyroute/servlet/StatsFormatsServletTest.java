@@ -89,6 +89,7 @@ class StatsFormatsServletTest {
     assertTrue(lines[4].startsWith("app,BACKEND,"), lines[4]);
     assertTrue(lines[5].startsWith("admin,FRONTEND,"), lines[5]);
     int stot = StatsCsv.COLUMNS.indexOf("stot");
+    assertEquals("4", lines[4].split(",", -1)[stot], "the backend's sessions: " + lines[4]);
     assertEquals(2 + 2, Long.parseLong(lines[2].split(",", -1)[stot]) + Long.parseLong(lines[3].split(",", -1)[stot]));
     assertTrue(get(port, "/stickyroute/stats;norefresh;csv", "Authorization", basic("user:pass")).body()
         .startsWith(StatsCsv.header()), "options combine, as HAProxy's do");
