@@ -83,12 +83,16 @@ public class StickyRouteAutoConfiguration {
     return registration;
   }
 
-  /** HAProxy's stats page for the router, at {@code stickyroute.stats.path}. */
+  /**
+   * HAProxy's stats page for the router, at {@code stickyroute.stats.path} and below it ({@code <path>/admin},
+   * the JSON admin endpoint).
+   */
   @Bean
   @ConditionalOnBooleanProperty("stickyroute.stats.enabled")
   public ServletRegistrationBean<StickyStatsServlet> stickyRouteStats(Router router, StickyRouteProperties properties) {
     ServletRegistrationBean<StickyStatsServlet> registration =
-        new ServletRegistrationBean<>(new StickyStatsServlet(router), properties.getStats().getPath());
+        new ServletRegistrationBean<>(new StickyStatsServlet(router), properties.getStats().getPath(),
+            properties.getStats().getPath() + "/*");
     registration.setName("stickyRouteStats");
     if (properties.getStats().getSection() != null) {
       registration.addInitParameter("stats-section", properties.getStats().getSection());

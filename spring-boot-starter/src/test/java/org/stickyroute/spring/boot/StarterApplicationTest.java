@@ -183,6 +183,8 @@ class StarterApplicationTest {
     for (String backend : new String[] {"app", "projects", "bysource", "checked"}) {
       assertTrue(stats.body().contains("\"" + backend + "\""), backend + " in " + stats.body());
     }
+    assertEquals(405, get("/stickyroute/stats/admin", "Authorization", basic).statusCode(),
+        "the JSON admin endpoint below the page reaches the stats servlet (it takes POST only)");
   }
 
   @Test
