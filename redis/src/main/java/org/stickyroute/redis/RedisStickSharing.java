@@ -127,6 +127,11 @@ public final class RedisStickSharing implements AutoCloseable {
     return s;
   }
 
+  /** The {@code peers} section this object shares. */
+  public String peers() {
+    return config.peers();
+  }
+
   /** This instance's id (the first word of its messages; its own messages are ignored). */
   public String instanceId() {
     return instance;
@@ -307,7 +312,7 @@ public final class RedisStickSharing implements AutoCloseable {
   private int load(RedisAsyncCommands<String, String> a, long timeout)
       throws InterruptedException, ExecutionException, TimeoutException {
     int loaded = 0;
-    ScanArgs match = ScanArgs.Builder.matches(config.keyPrefix() + "*").limit(1000);
+    ScanArgs match = ScanArgs.Builder.matches(glob(config.keyPrefix()) + "*").limit(1000);
     ScanCursor cursor = ScanCursor.INITIAL;
     do {
       KeyScanCursor<String> page = a.scan(cursor, match).get(timeout, TimeUnit.MILLISECONDS);
@@ -340,6 +345,19 @@ public final class RedisStickSharing implements AutoCloseable {
       cursor = page;
     } while (!cursor.isFinished());
     return loaded;
+  }
+
+  /** {@code prefix} as a SCAN pattern matching itself only ({@code * ? [ ] \} escaped). */
+  static String glob(String prefix) {
+    StringBuilder b = new StringBuilder(prefix.length() + 4);
+    for (int i = 0; i < prefix.length(); i++) {
+      char c = prefix.charAt(i);
+      if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+        b.append('\\');
+      }
+      b.append(c);
+    }
+    return b.toString();
   }
 
   private void sleep(long ms) {

@@ -17,6 +17,7 @@ import org.stickyroute.Router;
 import org.stickyroute.config.ConfigLoader;
 import org.stickyroute.http.BasicRequest;
 import org.stickyroute.share.SharedEntry;
+import org.stickyroute.testsupport.RedisServer;
 import org.stickyroute.testsupport.RequiresProgram;
 
 /** Two (or three) instances sharing a stick table through a real redis-server. */
@@ -123,7 +124,11 @@ class RedisStickSharingTest {
     long p99 = micros[n * 99 / 100];
     long max = micros[n - 1];
     System.out.printf("redis propagation A -> B over %d keys: p50 %d us, p99 %d us, max %d us%n", n, p50, p99, max);
-    assertTrue(p50 <= 100_000, "median propagation " + p50 + " us > 100 ms");
+    // the bound: learned on A, routed the same on B within 100 ms. Asserted for 99 % of the keys, and
+    // every key within a second: the build shares 2 cores with other builds, and a GC pause or a descheduled
+    // thread of this JVM is not Redis's propagation time
+    assertTrue(p99 <= 100_000, "p99 propagation " + p99 + " us > 100 ms (p50 " + p50 + " us)");
+    assertTrue(max <= 1_000_000, "slowest propagation " + max + " us > 1 s");
     assertEquals(0, a.sharing.dropped());
   }
 
@@ -151,9 +156,11 @@ class RedisStickSharingTest {
     await("before-keys on B", () -> entry(b.router, "before19") != null);
     redis.kill();
     long killed = System.nanoTime();
+    route(a.router, null); // A's round robin one step ahead of B's: the keys both learn now differ
     int failed = 0;
     int requests = 0;
     long slowest = 0;
+    int over1ms = 0;
     // two seconds of traffic on both during the outage: old keys stay sticky, new ones are learned locally
     int k = 0;
     while (System.nanoTime() - killed < TimeUnit.SECONDS.toNanos(2)) {
@@ -161,22 +168,32 @@ class RedisStickSharingTest {
         long t0 = System.nanoTime();
         String s1 = route(x.router, "before" + (k % 20));
         String s2 = route(x.router, (x == a ? "outA" : "outB") + (k % 40));
-        slowest = Math.max(slowest, System.nanoTime() - t0);
-        requests += 2;
-        if (s1 == null || s2 == null) {
+        String s3 = route(x.router, "both" + (k % 40)); // learned on both, maybe differently: a conflict
+        long took = System.nanoTime() - t0;
+        slowest = Math.max(slowest, took);
+        over1ms += took > 1_000_000 ? 1 : 0;
+        requests += 3;
+        if (s1 == null || s2 == null || s3 == null) {
           failed++;
         }
         assertEquals(entry(a.router, "before" + (k % 20)), s1, "sticky through the outage");
       }
       k++;
     }
-    System.out.printf("redis outage: %d requests, %d failed, slowest pair %d us; failures seen by A %d, B %d%n",
-        requests, failed, slowest / 1000, a.sharing.failures(), b.sharing.failures());
+    System.out.printf("redis outage: %d requests, %d failed, slowest 3 requests %d us, %d of %d triples over 1 ms;"
+        + " failures seen by A %d, B %d%n", requests, failed, slowest / 1000, over1ms, requests / 3,
+        a.sharing.failures(), b.sharing.failures());
     assertEquals(0, failed);
+    // no request waited for Redis: Lettuce's connect timeout is 1 s and its command timeout 2 s (shorter stalls
+    // are the 2 cores this build shares with others; the figures are printed above)
+    assertTrue(slowest < TimeUnit.SECONDS.toNanos(1), "slowest 3 requests " + slowest / 1000 + " us");
     assertTrue(a.sharing.failures() > 0 && b.sharing.failures() > 0, "both noticed the outage");
+    int conflicts = 0;
     for (int i = 0; i < 40; i++) {
       assertEquals(null, entry(b.router, "outA" + i), "nothing can have propagated");
+      conflicts += same(a, b, "both" + i) ? 0 : 1;
     }
+    assertTrue(conflicts > 0, "the outage left keys learned differently on A and B");
     long resyncsA = a.sharing.resyncs();
     long resyncsB = b.sharing.resyncs();
     redis.start();
@@ -184,17 +201,18 @@ class RedisStickSharingTest {
     await("both resynchronised", () -> a.sharing.resyncs() > resyncsA && b.sharing.resyncs() > resyncsB);
     await("converged", () -> {
       for (int i = 0; i < 40; i++) {
-        if (!same(a, b, "outA" + i) || !same(a, b, "outB" + i)) {
+        if (!same(a, b, "outA" + i) || !same(a, b, "outB" + i) || !same(a, b, "both" + i)) {
           return false;
         }
       }
       return true;
     });
-    System.out.printf("redis back: tables converged %d ms after the restart%n",
-        (System.nanoTime() - back) / 1_000_000);
+    System.out.printf("redis back: tables converged %d ms after the restart (%d conflicting keys settled)%n",
+        (System.nanoTime() - back) / 1_000_000, conflicts);
     for (int i = 0; i < 40; i++) {
       assertEquals(route(a.router, "outB" + i), route(b.router, "outB" + i));
       assertEquals(route(a.router, "outA" + i), route(b.router, "outA" + i));
+      assertEquals(route(a.router, "both" + i), route(b.router, "both" + i));
     }
     // and live propagation works again
     route(a.router, "after");
