@@ -447,9 +447,14 @@ public final class Backend {
 
   /** The stats page of this backend now (allocates; control plane or monitoring, not per request). */
   public BackendStats stats() {
+    return stats(clock.millis());
+  }
+
+  /** The stats at {@code nowMillis} of the caller's clock (the router's, which times the sessions). */
+  BackendStats stats(long nowMillis) {
     BackendSnapshot s = snapshot;
     return StatsReader.backend(name, s, history, Algorithms.staticWeights(s.config()), traffic, backendHistory,
-        clock.millis());
+        nowMillis);
   }
 
   /** HAProxy's backend state: UP when a server takes load-balanced traffic, or when it has no server. */

@@ -38,6 +38,7 @@ public final class ConnectRetry {
       return GIVE_UP;
     }
     int failed = d.server();
+    ServerCounters failedCounters = failed >= 0 ? d.snapshot().counters(failed) : null;
     boolean moved = false;
     // under sticky-failure strict the user's server is retried, never swapped for another one
     if (redispatchNow(d, bc, retry) && router.mayRedispatch(d)) {
@@ -47,6 +48,7 @@ public final class ConnectRetry {
       }
       moved = s != failed;
     }
+    Accounting.retried(d, failedCounters, moved, router.millis()); // wretr or wredis, on the failed server
     return moved && activeServers(d.backend().snapshot()) > 1 ? 0 : turnAroundMillis(bc);
   }
 

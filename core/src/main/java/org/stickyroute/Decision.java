@@ -47,6 +47,10 @@ public final class Decision implements AutoCloseable {
   final CookieMatch match = new CookieMatch();
   final CookieResponse response = new CookieResponse();
   final StickPending stick = new StickPending();
+  final ExchangeRecord exchange = new ExchangeRecord(this);
+  /** Whether routing counted sessions that {@link Accounting#settle} has not closed yet. */
+  boolean accountPending;
+  Frontend frontend;
   StickRules stickRules;
   Clock clock;
   Backend backend;
@@ -66,10 +70,13 @@ public final class Decision implements AutoCloseable {
   /** An empty decision. */
   public Decision() {}
 
-  void begin(Backend b, RequestView request, long now) {
+  void begin(Backend b, RequestView request, long now, Frontend f) {
     if (lease.isHeld()) {
       throw new IllegalStateException("decision still holds a lease: close it before routing again");
     }
+    Accounting.settle(this); // a failed decision routed again without close
+    exchange.reset();
+    frontend = f;
     finishStick(null);
     backend = b;
     snapshot = b == null ? null : b.snapshot();
@@ -299,6 +306,14 @@ public final class Decision implements AutoCloseable {
     return responded && response.cacheControlPrivate();
   }
 
+  /**
+   * What the adapter reports about this exchange for the stats (status, bytes, errors, times); settled into
+   * the counters when the decision is closed.
+   */
+  public ExchangeRecord exchange() {
+    return exchange;
+  }
+
   /** The wall-clock second (UNIX) the request was routed at. */
   public long routedAt() {
     return routedAt;
@@ -330,6 +345,7 @@ public final class Decision implements AutoCloseable {
   @Override
   public void close() {
     finishStick(null);
+    Accounting.settle(this);
     lease.close();
     match.release();
     request = null;

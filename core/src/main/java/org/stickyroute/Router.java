@@ -104,6 +104,11 @@ public final class Router {
     return i != null && backends.get(i) == backend ? i : -1;
   }
 
+  /** The router's clock, epoch milliseconds. */
+  long millis() {
+    return clock.millis();
+  }
+
   private long now() {
     return Math.floorDiv(clock.millis(), 1000L);
   }
@@ -122,12 +127,14 @@ public final class Router {
     CharSequence target = request.target();
     int b = frontend.backendIndex(target, 0, target.length());
     if (b < 0) {
-      decision.begin(null, request, now());
+      long nowMillis = clock.millis();
+      decision.begin(null, request, Math.floorDiv(nowMillis, 1000L), frontend);
       decision.match.unchanged(request);
       decision.status = 503;
+      Accounting.routed(decision, nowMillis);
       return;
     }
-    route(b, request, decision);
+    route(b, request, decision, frontend);
   }
 
   /**
@@ -145,14 +152,19 @@ public final class Router {
     if (i < 0) {
       throw new IllegalArgumentException("backend '" + backend.name() + "' is not one of this router's");
     }
-    route(i, request, decision);
+    route(i, request, decision, null);
   }
 
-  private void route(int index, RequestView request, Decision d) {
-    Backend backend = backends.get(index);
+  private void route(int index, RequestView request, Decision d, Frontend frontend) {
     long nowMillis = clock.millis();
+    choose(index, request, d, frontend, nowMillis);
+    Accounting.routed(d, nowMillis);
+  }
+
+  private void choose(int index, RequestView request, Decision d, Frontend frontend, long nowMillis) {
+    Backend backend = backends.get(index);
     long now = Math.floorDiv(nowMillis, 1000L);
-    d.begin(backend, request, now);
+    d.begin(backend, request, now, frontend);
     BackendSnapshot snap = d.snapshot;
     // The persistence of the same snapshot: its server indexes are the snapshot's, even across a reconfigure.
     CookiePersistence p = d.persistence;

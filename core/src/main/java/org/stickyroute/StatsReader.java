@@ -72,7 +72,7 @@ final class StatsReader {
       Backend b = be.get(name);
       boolean statsOnly = f != null && statsOnly(f.config(), b == null ? null : b.config());
       out.add(new ProxyStats(name, f == null ? null : frontend(f, statsOnly, nowMillis),
-          b == null ? null : b.stats(), statsOnly));
+          b == null ? null : b.stats(nowMillis), statsOnly));
     }
     return new RouterStats(out, Instant.ofEpochMilli(nowMillis));
   }

@@ -81,6 +81,9 @@ final class Exchange implements RequestView, ResponseView {
   // end of request
   /** Set when this exchange listens to the request's AsyncContext: then only the listener finishes it. */
   volatile boolean listening;
+  /** The container's response (its status and length are counted at the end); the proxy's timestamps. */
+  HttpServletResponse response;
+  final ExchangeTimes times = new ExchangeTimes();
 
   Exchange(ExchangePool pool) {
     this.pool = pool;
@@ -121,6 +124,7 @@ final class Exchange implements RequestView, ResponseView {
     viewCount = 0;
     listening = false;
     noServerResponse = false;
+    times.begin();
     return g;
   }
 
@@ -418,8 +422,10 @@ final class Exchange implements RequestView, ResponseView {
     if (!stamp.compareAndSet(g << 1, g << 1 | 1)) {
       return;
     }
+    ExchangeCounters.settle(this, noServerResponse);
     decision.close();
     request = null;
+    response = null;
     engine = null;
     for (int i = 0; i < Math.max(cookieCount, 0); i++) {
       cookieHeaders[i] = null;

@@ -220,6 +220,7 @@ public class StickyProxyServlet extends ProxyServlet {
   @Override
   protected void onServerResponseHeaders(
       HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse) {
+    ProxyCounters.headers(clientRequest, serverResponse);
     Set<String> connection = Set.of();
     for (HttpField f : serverResponse.getHeaders()) {
       if (f.getHeader() == HttpHeader.CONNECTION) {
@@ -259,7 +260,16 @@ public class StickyProxyServlet extends ProxyServlet {
     String server = d == null || !d.ok() ? null : d.serverName();
     clientRequest.setAttribute(ATTEMPT_SERVER_ATTRIBUTE, server);
     onAttemptBegin(clientRequest, attempt(clientRequest), server);
+    ProxyCounters.attempt(clientRequest, proxyRequest);
     super.sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
+  }
+
+  /** Counts the response body bytes relayed ({@code bout}). */
+  @Override
+  protected void onResponseContent(HttpServletRequest request, HttpServletResponse response, Response proxyResponse,
+      byte[] buffer, int offset, int length, org.eclipse.jetty.util.Callback callback) {
+    ProxyCounters.bytesOut(request, length);
+    super.onResponseContent(request, response, proxyResponse, buffer, offset, length, callback);
   }
 
   /**
@@ -300,6 +310,7 @@ public class StickyProxyServlet extends ProxyServlet {
   protected void onProxyResponseSuccess(
       HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse) {
     attemptEnded(clientRequest, serverResponse, null);
+    ProxyCounters.success(clientRequest);
     super.onProxyResponseSuccess(clientRequest, proxyResponse, serverResponse);
   }
 
@@ -315,6 +326,13 @@ public class StickyProxyServlet extends ProxyServlet {
       HttpServletRequest request, HttpServletResponse response, Request proxyRequest) throws IOException {
     InputStream in = new FilterInputStream(request.getInputStream()) {
       @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        ProxyCounters.bytesIn(request, n); // bin
+        return n;
+      }
+
+      @Override
       public void close() {
         // the container closes the servlet input stream when the request ends
       }
@@ -328,7 +346,9 @@ public class StickyProxyServlet extends ProxyServlet {
     attemptEnded(clientRequest, serverResponse, failure);
     Exchange ex = StickyRouteFilter.exchange(clientRequest);
     Decision d = StickyRouteFilter.decision(clientRequest);
-    if (d != null && (ProxyRetries.connectFailure(failure) || emptyResponse(clientRequest, serverResponse, failure)) && !proxyResponse.isCommitted()) {
+    boolean refused = ProxyRetries.connectFailure(failure);
+    ProxyCounters.failure(clientRequest, refused, proxyResponse.isCommitted());
+    if (d != null && (refused || emptyResponse(clientRequest, serverResponse, failure)) && !proxyResponse.isCommitted()) {
       if (retry(clientRequest, proxyResponse, d)) {
         return;
       }

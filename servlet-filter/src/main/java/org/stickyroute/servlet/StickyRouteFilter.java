@@ -393,6 +393,7 @@ public class StickyRouteFilter implements Filter {
     }
     Exchange ex = pool.take();
     long generation = ex.begin(e, req);
+    ex.response = resp;
     if (!e.options.trustedProxies().isEmpty()) {
       ForwardedHeaders.read(ex, req, e.options.trustedProxies());
     }

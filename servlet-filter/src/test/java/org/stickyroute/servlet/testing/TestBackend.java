@@ -18,7 +18,8 @@ import org.eclipse.jetty.util.Callback;
  * A real HTTP server on 127.0.0.1 standing for one backend server behind a proxy: it answers with {@code
  * X-Served-By: <name>} and echoes what it received ({@code X-Got-Cookie}, {@code X-Got-XFF}, {@code
  * X-Got-XFP}, {@code X-Got-Host}, the request body). Paths: {@code /setcookie} sets a persistence cookie of
- * its own and others, {@code /empty} answers 204, {@code /status} is for health checks.
+ * its own and others, {@code /empty} answers 204, {@code /boom} answers 500 with the body {@code boom\n},
+ * {@code /status} is for health checks.
  */
 public final class TestBackend implements AutoCloseable {
   private final String name;
@@ -84,6 +85,11 @@ public final class TestBackend implements AutoCloseable {
       case "/empty" -> {
         response.setStatus(204);
         callback.succeeded();
+        return;
+      }
+      case "/boom" -> {
+        response.setStatus(500);
+        response.write(true, ByteBuffer.wrap("boom\n".getBytes(StandardCharsets.UTF_8)), callback);
         return;
       }
       default -> { }
