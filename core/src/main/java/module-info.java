@@ -4,9 +4,10 @@
  * <p>The API is {@code org.stickyroute} ({@code Router}, {@code Backend}, {@code Decision}, {@code Lease},
  * snapshots and server states), {@code org.stickyroute.config} (the configuration model and loader), {@code
  * org.stickyroute.hash} (HAProxy's hash functions), {@code org.stickyroute.http} (what routing reads of a
- * request and a response) and {@code org.stickyroute.health} (active health checks). The algorithms ({@code
+ * request and a response), {@code org.stickyroute.health} (active health checks) and {@code org.stickyroute.share}
+ * (sharing stick tables between instances). The algorithms ({@code
  * balance}), request keys ({@code key}), the hash kernels ({@code hash.internal}), cookie persistence ({@code
- * persist}) and the command-line tool ({@code cli}) are implementation, not exported.
+ * persist}), stick tables ({@code stick}) and the command-line tool ({@code cli}) are implementation, not exported.
  */
 module org.stickyroute {
   requires java.net.http; // the HTTP health checks
@@ -16,4 +17,5 @@ module org.stickyroute {
   exports org.stickyroute.hash;
   exports org.stickyroute.health;
   exports org.stickyroute.http;
+  exports org.stickyroute.share;
 }

@@ -14,6 +14,8 @@ import org.stickyroute.config.RoutingConfig;
 import org.stickyroute.config.SecureCookie;
 import org.stickyroute.config.StickyFailure;
 import org.stickyroute.persist.CookiePersistence;
+import org.stickyroute.share.SharedTables;
+import org.stickyroute.stick.StickShare;
 import org.stickyroute.stick.StickRules;
 import org.stickyroute.stick.StickTable;
 
@@ -45,6 +47,7 @@ public final class Router {
   private final Clock clock;
   private final Map<String, StickTable> stickTables;
   private final StickRules[] stickRules;
+  private final Map<String, SharedTables> shared = new HashMap<>();
 
   private Router(RoutingConfig config, Clock clock) {
     this.config = config;
@@ -340,6 +343,33 @@ public final class Router {
    */
   public RouterStats stats() {
     return StatsReader.router(frontends, backends, clock.millis());
+  }
+
+  /**
+   * The stick tables of the {@code peers} section {@code peers} (the tables whose {@code stick-table} line says
+   * {@code peers NAME}), for a sharing layer such as {@code stickyroute-redis}. The first call starts handing
+   * their local stores over (through a bounded queue of 16,384 entries; see {@link SharedTables}); later calls
+   * return the same object. Control plane.
+   *
+   * @throws IllegalArgumentException when no table of this configuration names {@code peers}
+   */
+  public synchronized SharedTables sharedTables(String peers) {
+    SharedTables s = shared.get(peers);
+    if (s == null) {
+      List<StickTable> ts = new ArrayList<>();
+      for (BackendConfig bc : config.backends()) {
+        StickTable t = stickTables.get(bc.name());
+        if (t != null && peers.equals(t.config().peers())) {
+          ts.add(t);
+        }
+      }
+      if (ts.isEmpty()) {
+        throw new IllegalArgumentException("no stick-table says 'peers " + peers + "'");
+      }
+      s = new StickShare(peers, ts, 16_384, clock::millis);
+      shared.put(peers, s);
+    }
+    return s;
   }
 
   /**

@@ -12,6 +12,8 @@ public final class StickEntry {
   volatile String serverName;
   volatile int serverId;
   volatile long expire;
+  /** 1 while the entry waits in a {@link StickShare}'s queue (so that it is queued once). */
+  volatile int queued;
   long expKey;
   StickEntry prev;
   StickEntry next;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.stickyroute.testing.haproxy.HaproxyProcess;
-import org.stickyroute.testing.haproxy.RequiresHaproxy;
+import org.stickyroute.testsupport.HaproxyProcess;
+import org.stickyroute.testsupport.RequiresHaproxy;
 
 class SampleExpressionTest {
   @Test

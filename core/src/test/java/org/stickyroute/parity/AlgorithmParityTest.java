@@ -28,10 +28,10 @@ import org.stickyroute.key.UrlParamKey;
 import org.stickyroute.testing.haproxy.AlgorithmConfig;
 import org.stickyroute.testing.haproxy.EchoBackend;
 import org.stickyroute.testing.haproxy.GeneratedRequest;
-import org.stickyroute.testing.haproxy.HaproxyProcess;
+import org.stickyroute.testsupport.HaproxyProcess;
 import org.stickyroute.testing.haproxy.RawHttpClient;
 import org.stickyroute.testing.haproxy.RequestGenerator;
-import org.stickyroute.testing.haproxy.RequiresHaproxy;
+import org.stickyroute.testsupport.RequiresHaproxy;
 
 /**
  * Differential test of {@code balance source}, {@code hdr()}, {@code url_param} and {@code hash <expr>}

@@ -26,9 +26,9 @@ import org.stickyroute.config.ConfigLoader;
 import org.stickyroute.http.BasicRequest;
 import org.stickyroute.http.ResponseView;
 import org.stickyroute.testing.haproxy.EchoBackend;
-import org.stickyroute.testing.haproxy.HaproxyProcess;
+import org.stickyroute.testsupport.HaproxyProcess;
 import org.stickyroute.testing.haproxy.RawHttpClient;
-import org.stickyroute.testing.haproxy.RequiresHaproxy;
+import org.stickyroute.testsupport.RequiresHaproxy;
 
 /**
  * Differential test of stick tables against a real HAProxy 2.6: generated sequences of requests, each on its own

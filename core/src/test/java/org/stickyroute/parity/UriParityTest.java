@@ -27,8 +27,8 @@ import org.stickyroute.hash.HashFunction;
 import org.stickyroute.key.RandomTargets;
 import org.stickyroute.testing.haproxy.AlgorithmConfig;
 import org.stickyroute.testing.haproxy.EchoBackend;
-import org.stickyroute.testing.haproxy.HaproxyProcess;
-import org.stickyroute.testing.haproxy.RequiresHaproxy;
+import org.stickyroute.testsupport.HaproxyProcess;
+import org.stickyroute.testsupport.RequiresHaproxy;
 import org.stickyroute.testing.haproxy.RawHttpClient;
 
 /**

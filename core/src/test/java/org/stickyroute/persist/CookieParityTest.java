@@ -25,10 +25,10 @@ import org.stickyroute.Router;
 import org.stickyroute.config.ConfigLoader;
 import org.stickyroute.config.RoutingConfig;
 import org.stickyroute.testing.haproxy.EchoBackend;
-import org.stickyroute.testing.haproxy.HaproxyProcess;
+import org.stickyroute.testsupport.HaproxyProcess;
 import org.stickyroute.testing.haproxy.RawHttpClient;
 import org.stickyroute.testing.haproxy.RawHttpClient.Response;
-import org.stickyroute.testing.haproxy.RequiresHaproxy;
+import org.stickyroute.testsupport.RequiresHaproxy;
 import org.stickyroute.testsupport.HeldPort;
 
 /**

@@ -32,7 +32,8 @@ import org.stickyroute.config.StatsConfig;
  *
  * <p>HAProxy's URL options follow the URI after {@code ;}: {@code ;up} hides DOWN and MAINT servers, {@code
  * ;norefresh} stops the auto-refresh that {@code stats refresh} turns on (sent as HAProxy sends it, a {@code
- * Refresh} header), {@code ;st=DONE} (and the other codes) shows an admin action's result.
+ * Refresh} header), {@code ;st=DONE} (and the other codes) shows an admin action's result, and {@code ;csv}
+ * answers with HAProxy's CSV instead of the page ({@link StatsCsv}, {@code text/plain}).
  *
  * <p>With {@code stats admin if TRUE} in the stats section, the page has HAProxy's admin form (POST to the
  * page: set state to READY/DRAIN/MAINT, health UP/DOWN, or a weight, for the checked servers) and {@code POST
@@ -201,6 +202,13 @@ public class StickyStatsServlet extends HttpServlet {
       return;
     }
     RouterStats stats = r.stats();
+    if (hasOption(options(req), "csv")) {
+      resp.setContentType("text/plain;charset=utf-8");
+      PrintWriter w = resp.getWriter();
+      StatsCsv.write(stats, w);
+      w.flush();
+      return;
+    }
     if (wantsJson(req)) {
       resp.setContentType("application/json;charset=utf-8");
       PrintWriter w = resp.getWriter();

@@ -1,5 +1,7 @@
 package org.stickyroute.testing.haproxy;
 
+import org.stickyroute.testsupport.RequiresHaproxy;
+import org.stickyroute.testsupport.HaproxyProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,4 +1,4 @@
-package org.stickyroute.testing.haproxy;
+package org.stickyroute.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,8 +26,6 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.stickyroute.testsupport.Program;
-import org.stickyroute.testsupport.Programs;
 
 /**
  * A real {@code haproxy} process running in the foreground ({@code haproxy -db -f <cfg>}) for differential

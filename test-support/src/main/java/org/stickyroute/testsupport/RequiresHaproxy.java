@@ -1,11 +1,10 @@
-package org.stickyroute.testing.haproxy;
+package org.stickyroute.testsupport;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import org.stickyroute.testsupport.RequiresProgram;
 
 /**
  * The test runs the real {@code haproxy} 2.6 ({@link HaproxyProcess}): under {@code CI=true} a missing binary or
