@@ -4,6 +4,9 @@
 # so that background load hits both sides alike. Not part of `mvn verify`. B_MODE=--noop-filter measures
 # Jetty's own cost of having a (no-op) filter instead, B_MODE=--wrap-filter that of a no-op filter that
 # wraps request and response (as the filter must for a backend with an insert/indirect cookie).
+# COUNTERS_AB=1 measures the traffic counters instead: both sides are StickyRouteFilter + StickyProxyServlet
+# forwarding to a third Jetty (the trivial servlet) on PORT_C, side A with -Dstickyroute.counters=off ("without"),
+# side B with counters on ("with").
 #
 #   servlet-filter/perf/filter-overhead.sh [DURATION_SECONDS=15] [ROUNDS=6]
 #
@@ -22,6 +25,7 @@ PATHS=${PATHS:-"/project/123/compile /login"}
 HEAP=${HEAP:-512m}
 PORT_A=${PORT_A:-18181}
 PORT_B=${PORT_B:-18182}
+PORT_C=${PORT_C:-18183}
 command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)" >&2; exit 1; }
 
 echo "== building the test classpath"
@@ -33,17 +37,25 @@ CP="servlet-filter/target/test-classes:servlet-filter/target/classes:core/target
 pids=()
 cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
-start() { # port, extra args
-  java -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseParallelGC -cp "$CP" org.stickyroute.servlet.perf.FilterOverheadServer --port "$1" "${@:2}" \
+start() { # port, extra args (JVM options first in JAVA_OPTS)
+  java -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseParallelGC ${JAVA_OPTS:-} -cp "$CP" org.stickyroute.servlet.perf.FilterOverheadServer --port "$1" "${@:2}" \
     > "servlet-filter/target/perf-$1.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 100); do grep -q ready "servlet-filter/target/perf-$1.log" 2>/dev/null && return; sleep 0.1; done
   echo "server on $1 did not start" >&2; cat "servlet-filter/target/perf-$1.log" >&2; exit 1
 }
-start "$PORT_A"
-PID_A=${pids[0]}
-start "$PORT_B" ${B_MODE:---filter}
-PID_B=${pids[1]}
+if [ "${COUNTERS_AB:-}" = 1 ]; then
+  start "$PORT_C"                                   # the proxied server: the trivial servlet
+  JAVA_OPTS=-Dstickyroute.counters=off start "$PORT_A" --proxy "$PORT_C"
+  PID_A=${pids[1]}
+  start "$PORT_B" --proxy "$PORT_C"
+  PID_B=${pids[2]}
+else
+  start "$PORT_A"
+  PID_A=${pids[0]}
+  start "$PORT_B" ${B_MODE:---filter}
+  PID_B=${pids[1]}
+fi
 TICK=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 

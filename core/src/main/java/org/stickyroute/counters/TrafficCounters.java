@@ -49,6 +49,8 @@ public final class TrafficCounters {
   private final AtomicInteger cur = new AtomicInteger();
   private final AtomicInteger curMax = new AtomicInteger();
   private volatile long lastSessionSecond; // 0 = none, as HAProxy's last_sess
+  /** Set once {@link #REQ_TOT} exceeded {@link #TIME_STATS_SAMPLES}: it never goes back, so stop summing it. */
+  private volatile boolean windowFull;
   private final SlidingAverage qtime = new SlidingAverage();
   private final SlidingAverage ctime = new SlidingAverage();
   private final SlidingAverage rtime = new SlidingAverage();
@@ -137,7 +139,7 @@ public final class TrafficCounters {
    * it: the window is {@link #TIME_STATS_SAMPLES} once more than that many requests were counted, else 0.
    */
   public void times(int queue, int connect, int response, int total) {
-    int n = totals.sum(REQ_TOT) > TIME_STATS_SAMPLES ? TIME_STATS_SAMPLES : 0;
+    int n = windowFull() ? TIME_STATS_SAMPLES : 0;
     qtime.add(n, queue);
     ctime.add(n, connect);
     rtime.add(n, response);
@@ -146,6 +148,18 @@ public final class TrafficCounters {
     Maxima.raise(ctimeMax, connect);
     Maxima.raise(rtimeMax, response);
     Maxima.raise(ttimeMax, total);
+  }
+
+  /** Whether more than {@link #TIME_STATS_SAMPLES} requests were counted (one volatile read once true). */
+  private boolean windowFull() {
+    if (windowFull) {
+      return true;
+    }
+    if (totals.sum(REQ_TOT) > TIME_STATS_SAMPLES) {
+      windowFull = true;
+      return true;
+    }
+    return false;
   }
 
   /** The window the averages are read over: {@code min(req_tot, TIME_STATS_SAMPLES)}, or the latter when 0. */

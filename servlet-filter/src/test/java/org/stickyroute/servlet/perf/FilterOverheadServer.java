@@ -16,12 +16,16 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.stickyroute.Router;
 import org.stickyroute.config.ConfigLoader;
+import org.stickyroute.servlet.StickyProxyServlet;
 import org.stickyroute.servlet.StickyRouteFilter;
 
 /**
  * One side of the filter-overhead measurement ({@code servlet-filter/perf/filter-overhead.sh}): Jetty 12
  * (ee10) on 127.0.0.1 serving a trivial servlet (a 2-byte body), with or without {@link StickyRouteFilter}
- * in front. Everything else is identical. Not a test; run it with {@code --port P [--filter | --noop-filter | --wrap-filter]}.
+ * in front. Everything else is identical. Not a test; run it with {@code --port P [--filter | --noop-filter |
+ * --wrap-filter | --proxy BACKEND_PORT]}. {@code --proxy} puts the filter in front of {@link StickyProxyServlet}
+ * instead, forwarding to a trivial server on {@code BACKEND_PORT} (every configured server is that one), for the
+ * counters' A/B (the same proxy with {@code -Dstickyroute.counters=off} and without).
  *
  * <p>The filter routes with {@link #CONFIG}: {@code /project/...} goes to a {@code balance uri depth 2}
  * backend (no cookie: nothing to strip, the response is not watched), everything else to {@code roundrobin} with {@code cookie SERVERID
@@ -57,13 +61,16 @@ public final class FilterOverheadServer {
     boolean filter = false;
     boolean noop = false;
     boolean wrap = false;
+    int proxyTo = 0;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--port" -> port = Integer.parseInt(args[++i]);
         case "--filter" -> filter = true;
         case "--noop-filter" -> noop = true;
         case "--wrap-filter" -> wrap = true;
-        default -> throw new IllegalArgumentException("usage: --port P [--filter | --noop-filter | --wrap-filter]");
+        case "--proxy" -> proxyTo = Integer.parseInt(args[++i]);
+        default -> throw new IllegalArgumentException(
+            "usage: --port P [--filter | --noop-filter | --wrap-filter | --proxy BACKEND_PORT]");
       }
     }
     Server server = new Server();
@@ -76,6 +83,27 @@ public final class FilterOverheadServer {
     connector.setPort(port);
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
+    if (proxyTo > 0) {
+      String cfg = CONFIG.replaceAll("10\\.0\\.0\\.[0-9]:80", "127.0.0.1:" + proxyTo);
+      Router router = Router.create(ConfigLoader.parse(cfg, "perf.cfg", true));
+      FilterHolder h = new FilterHolder(new StickyRouteFilter(router, StickyRouteFilter.Options.defaults()));
+      h.setName("sticky");
+      h.setAsyncSupported(true);
+      ServletHolder p = new ServletHolder("proxy", new StickyProxyServlet());
+      p.setAsyncSupported(true);
+      context.addServlet(p, "/*");
+      org.eclipse.jetty.ee10.servlet.FilterMapping m = new org.eclipse.jetty.ee10.servlet.FilterMapping();
+      m.setFilterName("sticky");
+      m.setServletName("proxy");
+      m.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR));
+      context.getServletHandler().addFilter(h, m);
+      server.setHandler(context);
+      server.start();
+      System.out.println("ready: proxy to 127.0.0.1:" + proxyTo + ", counters "
+          + (org.stickyroute.ExchangeRecord.counting() ? "on" : "off") + ", on 127.0.0.1:" + connector.getLocalPort());
+      server.join();
+      return;
+    }
     if (filter) {
       Router router = Router.create(ConfigLoader.parse(CONFIG, "perf.cfg", true));
       FilterHolder h = new FilterHolder(new StickyRouteFilter(router, StickyRouteFilter.Options.defaults()));
