@@ -8,6 +8,8 @@ module org.stickyroute.servlet {
   requires transitive org.stickyroute;
   requires transitive jakarta.servlet;
   requires tools.jackson.core;
+  requires io.prometheus.writer.text;
+  requires io.prometheus.metrics.model;
   requires static org.eclipse.jetty.ee10.proxy;
   requires static org.eclipse.jetty.client;
   requires static org.eclipse.jetty.http;
