@@ -33,7 +33,8 @@ public final class StatsPrometheus {
   /** The {@code Content-Type} of the text format, version 0.0.4. */
   public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
-  private static final PrometheusTextFormatWriter WRITER = PrometheusTextFormatWriter.create();
+  /** Without {@code _created} lines (HAProxy's exporter has none); this constructor exists in every 1.x. */
+  private static final PrometheusTextFormatWriter WRITER = new PrometheusTextFormatWriter(false);
 
   private StatsPrometheus() {}
 
