@@ -57,12 +57,21 @@ public class StickyRouteAutoConfiguration {
     if (!properties.getSticky().isEmpty()) {
       config = StickyProperties.apply(config, properties.getSticky(), "stickyroute.sticky");
     }
-    if (!properties.getPeers().isEmpty()
-        && !ClassUtils.isPresent(PEERS_BRIDGE, StickyRouteAutoConfiguration.class.getClassLoader())) {
-      throw new IllegalStateException("stickyroute.peers." + properties.getPeers().keySet().iterator().next()
-          + ": sharing stick tables through Redis needs org.stickyroute:stickyroute-redis on the classpath");
-    }
+    requireRedisModule(properties, PEERS_BRIDGE);
     return Router.create(config);
+  }
+
+  /**
+   * Fails when {@code stickyroute.peers.*} asks for sharing but {@code className} (stickyroute-redis) is not on
+   * the class path: the tables would silently stay local otherwise.
+   */
+  static void requireRedisModule(StickyRouteProperties properties, String className) {
+    if (!properties.getPeers().isEmpty()
+        && !ClassUtils.isPresent(className, StickyRouteAutoConfiguration.class.getClassLoader())) {
+      throw new IllegalStateException("stickyroute.peers." + properties.getPeers().keySet().iterator().next()
+          + ": sharing stick tables through Redis needs org.stickyroute:stickyroute-redis on the classpath ("
+          + className + " not found)");
+    }
   }
 
   /**

@@ -95,6 +95,18 @@ class PeersThroughRedisStarterTest {
     assertTrue(t.getMessage().startsWith("stickyroute.peers.mesh.redis.uri: required"), t.getMessage());
   }
 
+  @Test
+  void peersWithoutTheRedisModuleFailTheStart() {
+    StickyRouteProperties props = new StickyRouteProperties();
+    StickyRouteAutoConfiguration.requireRedisModule(props, "org.stickyroute.redis.NotThere"); // nothing asked
+    props.getPeers().put("mesh", new StickyRouteProperties.Peers());
+    StickyRouteAutoConfiguration.requireRedisModule(props, StickyRouteAutoConfiguration.PEERS_BRIDGE); // present
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> StickyRouteAutoConfiguration.requireRedisModule(props, "org.stickyroute.redis.NotThere"));
+    assertTrue(e.getMessage().startsWith("stickyroute.peers.mesh: sharing stick tables through Redis needs"
+        + " org.stickyroute:stickyroute-redis"), e.getMessage());
+  }
+
   static HttpResponse<String> get(ConfigurableApplicationContext app, String path, String... headers)
       throws Exception {
     int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
