@@ -30,13 +30,13 @@ import tools.jackson.core.json.JsonFactory;
 
 /**
  * After {@link ScriptedLoad}'s requests through the real Jetty proxy (known requests, a refused connection, a
- * redispatch, a 5xx), every expected counter reads the same in the five views (and in the model,
- * {@link org.stickyroute.Router#stats()}; {@code smax} may exceed its expected 1 when a container closes an
- * exchange after the next request arrived, then the views must show the model's value): the stats page (HTML, its cells
- * and its Total tooltip), the JSON, the CSV and the Prometheus text, each fetched over HTTP from the stats
+ * redispatch, a 5xx), every expected counter reads the same in the model ({@link
+ * org.stickyroute.Router#stats()}) and the five views: the stats page (HTML, its cells and its Total tooltip),
+ * the JSON, the CSV and the Prometheus text, each fetched over HTTP from the stats
  * servlet, and the Micrometer meters of {@link StickyRouteMetrics} on a real {@link SimpleMeterRegistry}. A
  * counter a view does not have (HAProxy's exporter has no server {@code http_requests_total}, the page no
- * frontend {@code lbtot}) is skipped for that view and counted.
+ * frontend {@code lbtot}) is skipped for that view and counted. {@code smax} may exceed its expected 1 when the
+ * container closes an exchange after the next request arrived; the views must then show the model's value.
  */
 class StatsFormatsAgreeTest {
   /** The page's columns up to Warnings, after the name cell (HAProxy's layout, colspans expanded). */
