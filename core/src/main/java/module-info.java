@@ -4,8 +4,9 @@
  * <p>The API is {@code org.stickyroute} ({@code Router}, {@code Backend}, {@code Decision}, {@code Lease},
  * snapshots and server states), {@code org.stickyroute.config} (the configuration model and loader), {@code
  * org.stickyroute.hash} (HAProxy's hash functions), {@code org.stickyroute.http} (what routing reads of a
- * request and a response), {@code org.stickyroute.health} (active health checks) and {@code org.stickyroute.share}
- * (sharing stick tables between instances). The algorithms ({@code
+ * request and a response), {@code org.stickyroute.health} (active health checks), {@code org.stickyroute.share}
+ * (sharing stick tables between instances) and {@code org.stickyroute.metrics} (the stats figures in the terms of
+ * HAProxy's Prometheus exporter). The algorithms ({@code
  * balance}), request keys ({@code key}), the hash kernels ({@code hash.internal}), cookie persistence ({@code
  * persist}), stick tables ({@code stick}) and the command-line tool ({@code cli}) are implementation, not exported.
  */
@@ -17,5 +18,6 @@ module org.stickyroute {
   exports org.stickyroute.hash;
   exports org.stickyroute.health;
   exports org.stickyroute.http;
+  exports org.stickyroute.metrics;
   exports org.stickyroute.share;
 }

@@ -262,6 +262,8 @@ public final class Demo implements AutoCloseable {
     m.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR));
     context.getServletHandler().addFilter(fh, m);
     context.addServlet(new ServletHolder("stats", new StickyStatsServlet(router, creds)), "/stickyroute/stats/*");
+    // the Prometheus text format (HAProxy's exporter's names), where issue 15 and the docs promise it
+    context.addServlet(new ServletHolder("metrics", new StickyStatsServlet(router, creds)), "/stickyroute/metrics");
     context.addServlet(new ServletHolder("admin", new DemoAdminServlet(this, creds)), "/stickyroute/*");
     server.setHandler(context);
     server.start();
@@ -394,7 +396,9 @@ public final class Demo implements AutoCloseable {
     b.append("  admin          ").append(base).append("/stickyroute/          (user '").append(credential.user())
         .append("', password '").append(credential.password()).append("', from 'stats auth')\n");
     b.append("  stats          ").append(base).append("/stickyroute/stats     (same credentials; HAProxy's page with its admin"
-        + " form; ?format=json; POST JSON to /stickyroute/stats/admin)\n\n");
+        + " form; ?format=json; ;csv; POST JSON to /stickyroute/stats/admin)\n");
+    b.append("  metrics        ").append(base).append("/stickyroute/metrics   (same credentials; Prometheus, HAProxy's"
+        + " exporter's names)\n\n");
     b.append("Try:\n");
     b.append("  # a project's compiles always reach the same instance, and its compile counter grows there\n");
     b.append("  curl -s ").append(base).append("/project/123/compile\n");

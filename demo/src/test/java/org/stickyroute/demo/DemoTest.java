@@ -126,6 +126,20 @@ class DemoTest {
   }
 
   @Test
+  void prometheusAtStickyrouteMetricsAndCsvBelowTheStatsUri() throws Exception {
+    assertEquals(401, get("/stickyroute/metrics").statusCode());
+    HttpResponse<String> metrics = get("/stickyroute/metrics", "Authorization", auth());
+    assertEquals(200, metrics.statusCode());
+    assertTrue(metrics.body().contains("haproxy_server_status{proxy=\"sharelatex_generic\",server=\"docker-0\","),
+        metrics.body());
+    assertTrue(metrics.body().contains("# TYPE haproxy_backend_http_responses_total counter"), metrics.body());
+    HttpResponse<String> csv = get("/stickyroute/stats;csv", "Authorization", auth());
+    assertEquals(200, csv.statusCode());
+    assertTrue(csv.body().startsWith("# pxname,svname,qcur,"), csv.body());
+    assertTrue(csv.body().contains("\nsharelatex_generic,docker-0,"), csv.body());
+  }
+
+  @Test
   void theAdminPageIsProtectedAndRefusesCrossSitePosts() throws Exception {
     assertEquals(401, get("/stickyroute/").statusCode());
     HttpResponse<String> page = get("/stickyroute/", "Authorization", auth());
@@ -271,6 +285,7 @@ class DemoTest {
     String b = demo.banner();
     for (Predicate<String> p : List.<Predicate<String>>of(
         s -> s.contains(base + "/stickyroute/stats"),
+        s -> s.contains(base + "/stickyroute/metrics"),
         s -> s.contains(base + "/stickyroute/ "),
         s -> s.contains("curl -s " + base + "/project/123/compile"),
         s -> s.contains("user 'user', password 'pass'"),

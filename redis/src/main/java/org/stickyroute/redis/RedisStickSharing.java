@@ -162,7 +162,10 @@ public final class RedisStickSharing implements AutoCloseable {
     return resyncs.get();
   }
 
-  /** Local stores the queue had no room for (they are published by the next resynchronisation). */
+  /**
+   * Local stores the queue had no room for: they stay local; the next resynchronisation (a reconnect) publishes
+   * the entry if Redis then has no value for its key.
+   */
   public long dropped() {
     return tables.dropped();
   }

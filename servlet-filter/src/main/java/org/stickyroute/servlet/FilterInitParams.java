@@ -2,11 +2,15 @@ package org.stickyroute.servlet;
 
 import jakarta.servlet.FilterConfig;
 import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import org.stickyroute.config.ConfigLoader;
 import org.stickyroute.config.RoutingConfig;
 import org.stickyroute.config.SecureCookie;
@@ -65,6 +69,34 @@ final class FilterInitParams {
       b.routerAttribute(attr);
     }
     return b.build();
+  }
+
+  /**
+   * The {@code peers.*} settings (sharing stick tables through Redis, see {@code RedisPeers}) of the {@code
+   * sticky-properties} file and of init-params named {@code peers.*} (which win); empty when there are none.
+   */
+  static Map<String, String> peers(FilterConfig config) throws IOException {
+    Map<String, String> peers = new LinkedHashMap<>();
+    String props = param(config, "sticky-properties");
+    if (props != null) {
+      Properties p = new Properties();
+      try (Reader r = Files.newBufferedReader(Path.of(props), StandardCharsets.UTF_8)) {
+        p.load(r);
+      }
+      for (String k : p.stringPropertyNames()) {
+        if (k.startsWith("peers.")) {
+          peers.put(k, p.getProperty(k).strip());
+        }
+      }
+    }
+    Enumeration<String> names = config.getInitParameterNames();
+    while (names.hasMoreElements()) {
+      String n = names.nextElement();
+      if (n.startsWith("peers.")) {
+        peers.put(n, config.getInitParameter(n).strip());
+      }
+    }
+    return peers;
   }
 
   /**

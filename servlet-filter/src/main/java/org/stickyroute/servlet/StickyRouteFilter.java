@@ -83,6 +83,8 @@ import org.stickyroute.config.StickyProperties;
  *   <tr><td>{@code unavailable}</td><td>{@code respond} (default) or {@code pass}</td></tr>
  *   <tr><td>{@code health-checks}</td><td>{@code true} (default): check the servers that have {@code check},
  *       as HAProxy does, for as long as the filter lives; {@code false}: leave health to someone else</td></tr>
+ *   <tr><td>{@code peers.NAME.redis.*}</td><td>share the stick tables of {@code peers NAME} through Redis
+ *       (needs stickyroute-redis; {@code RedisPeers}); also read from {@code sticky-properties}</td></tr>
  *   <tr><td>{@code router-attribute}</td><td>the {@code ServletContext} attribute the router is published
  *       under (default {@link #ROUTER_ATTRIBUTE}), for {@link StickyStatsServlet}</td></tr>
  * </table>
@@ -254,6 +256,7 @@ public class StickyRouteFilter implements Filter {
   private volatile Engine engine;
   private ServletContext context;
   private final List<HttpHealthChecker> checkers = new ArrayList<>();
+  private AutoCloseable peers; // sharing through Redis, when the init-params ask for it
 
   /** A filter configured from its init-params (see the class comment). */
   public StickyRouteFilter() {}
@@ -325,6 +328,7 @@ public class StickyRouteFilter implements Filter {
       } else if (router == null) {
         options = FilterInitParams.options(config);
         router = Router.create(FilterInitParams.routingConfig(config));
+        peers = PeersSharing.start(router, FilterInitParams.peers(config), "init-params", PeersSharing.BRIDGE);
       }
       engine = new Engine(router, options);
       if (owned) {
@@ -337,6 +341,7 @@ public class StickyRouteFilter implements Filter {
       }
     } catch (IOException | RuntimeException e) {
       stopChecks();
+      PeersSharing.close(peers);
       throw new ServletException("stickyroute filter '" + config.getFilterName() + "': " + e.getMessage(), e);
     }
     if (options.routerAttribute() != null) {
@@ -483,6 +488,7 @@ public class StickyRouteFilter implements Filter {
   @Override
   public void destroy() {
     stopChecks();
+    PeersSharing.close(peers);
     if (context != null && options != null && options.routerAttribute() != null
         && context.getAttribute(options.routerAttribute()) == router) {
       context.removeAttribute(options.routerAttribute());

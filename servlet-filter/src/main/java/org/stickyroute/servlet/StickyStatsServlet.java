@@ -33,7 +33,9 @@ import org.stickyroute.config.StatsConfig;
  * <p>HAProxy's URL options follow the URI after {@code ;}: {@code ;up} hides DOWN and MAINT servers, {@code
  * ;norefresh} stops the auto-refresh that {@code stats refresh} turns on (sent as HAProxy sends it, a {@code
  * Refresh} header), {@code ;st=DONE} (and the other codes) shows an admin action's result, and {@code ;csv}
- * answers with HAProxy's CSV instead of the page ({@link StatsCsv}, {@code text/plain}).
+ * answers with HAProxy's CSV instead of the page ({@link StatsCsv}, {@code text/plain}). {@code <uri>/metrics}
+ * answers in the Prometheus text format with the names of HAProxy's exporter ({@link StatsPrometheus}), and so
+ * does the servlet mapped exactly at a path ending in {@code /metrics} (the demo's {@code /stickyroute/metrics}).
  *
  * <p>With {@code stats admin if TRUE} in the stats section, the page has HAProxy's admin form (POST to the
  * page: set state to READY/DRAIN/MAINT, health UP/DOWN, or a weight, for the checked servers) and {@code POST
@@ -192,6 +194,11 @@ public class StickyStatsServlet extends HttpServlet {
       return;
     }
     String sub = req.getPathInfo();
+    if ("/metrics".equals(sub) || sub == null && req.getServletPath().endsWith("/metrics")) {
+      resp.setContentType(StatsPrometheus.CONTENT_TYPE);
+      StatsPrometheus.write(r.stats(), resp.getOutputStream());
+      return;
+    }
     if (sub != null && !sub.equals("/")) {
       if (sub.equals("/admin")) {
         resp.setHeader("Allow", "POST");

@@ -22,8 +22,9 @@ import org.stickyroute.servlet.testing.EchoServlet;
 import org.stickyroute.servlet.testing.ServletContainer;
 
 /**
- * The machine-readable formats of the stats servlet, in both containers: {@code <uri>;csv} (HAProxy's CSV,
- * behind the same credentials as the page), with names that need quoting quoted.
+ * The machine-readable formats of the stats servlet, in both containers, behind the same credentials as the
+ * page: {@code <uri>;csv} (HAProxy's CSV, names that need quoting quoted) and {@code <uri>/metrics} (the
+ * Prometheus text format with HAProxy's exporter's names).
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(Containers.class)
@@ -93,6 +94,31 @@ class StatsFormatsServletTest {
     assertEquals(2 + 2, Long.parseLong(lines[2].split(",", -1)[stot]) + Long.parseLong(lines[3].split(",", -1)[stot]));
     assertTrue(get(port, "/stickyroute/stats;norefresh;csv", "Authorization", basic("user:pass")).body()
         .startsWith(StatsCsv.header()), "options combine, as HAProxy's do");
+  }
+
+  @Test
+  void prometheusBelowTheUriWithHaproxysExporterNames() {
+    assertEquals(401, get(port, "/stickyroute/stats/metrics").statusCode());
+    for (int i = 0; i < 3; i++) {
+      assertEquals(200, get(port, "/app/m" + i).statusCode());
+    }
+    HttpResponse<String> r = get(port, "/stickyroute/stats/metrics", "Authorization", basic("user:pass"));
+    assertEquals(200, r.statusCode());
+    String type = header(r, "Content-Type").replace(" ", ""); // Tomcat drops the spaces
+    assertTrue(type.startsWith("text/plain;version=0.0.4"), type);
+    assertEquals("no-store", header(r, "Cache-Control"));
+    String body = r.body();
+    assertTrue(body.contains("# TYPE haproxy_backend_sessions_total counter\n"), body);
+    assertTrue(body.contains("haproxy_server_status{proxy=\"app\",server=\"a1\",state=\"UP\"} 1.0\n"), body);
+    assertTrue(body.contains("haproxy_frontend_status{proxy=\"web\",state=\"UP\"} 1.0\n"), body);
+    long sessions = 0;
+    for (String line : body.split("\n")) {
+      if (line.startsWith("haproxy_backend_sessions_total{proxy=\"app\"}")) {
+        sessions = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    assertTrue(sessions >= 3, body);
+    assertEquals(404, get(port, "/stickyroute/stats/other", "Authorization", basic("user:pass")).statusCode());
   }
 
   @Test

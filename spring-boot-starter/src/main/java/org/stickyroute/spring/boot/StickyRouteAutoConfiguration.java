@@ -14,12 +14,15 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.ClassUtils;
 import org.stickyroute.Router;
 import org.stickyroute.config.ConfigLoader;
 import org.stickyroute.config.RoutingConfig;
 import org.stickyroute.config.StickyProperties;
+import org.stickyroute.redis.RedisPeers;
 import org.stickyroute.servlet.StickyRouteFilter;
 import org.stickyroute.servlet.StickyStatsServlet;
 import org.stickyroute.servlet.TrustedProxies;
@@ -30,7 +33,9 @@ import org.stickyroute.servlet.TrustedProxies;
  * that have {@code check}), the {@link StickyRouteFilter} mapped on {@code stickyroute.filter.url-patterns}
  * for the {@code REQUEST}, {@code ASYNC} and {@code ERROR} dispatches, and, with {@code
  * stickyroute.stats.enabled=true}, the {@link StickyStatsServlet} at {@code stickyroute.stats.path}. With
- * Actuator, {@link StickyRouteHealthConfiguration} adds a health indicator per backend. A bad configuration
+ * Actuator, {@link StickyRouteHealthConfiguration} adds a health indicator per backend. With stickyroute-redis and
+ * {@code stickyroute.peers.NAME.redis.uri}, the tables of {@code peers NAME} are shared through Redis ({@link
+ * RedisPeersConfiguration}). A bad configuration
  * fails the start with its file, line and word.
  */
 @AutoConfiguration
@@ -39,6 +44,8 @@ import org.stickyroute.servlet.TrustedProxies;
 @ConditionalOnProperty(prefix = "stickyroute", name = "config")
 @EnableConfigurationProperties(StickyRouteProperties.class)
 public class StickyRouteAutoConfiguration {
+  static final String PEERS_BRIDGE = "org.stickyroute.redis.RedisPeers";
+
   /** The auto-configuration. */
   public StickyRouteAutoConfiguration() {}
 
@@ -50,7 +57,43 @@ public class StickyRouteAutoConfiguration {
     if (!properties.getSticky().isEmpty()) {
       config = StickyProperties.apply(config, properties.getSticky(), "stickyroute.sticky");
     }
+    requireRedisModule(properties, PEERS_BRIDGE);
     return Router.create(config);
+  }
+
+  /**
+   * Fails when {@code stickyroute.peers.*} asks for sharing but {@code className} (stickyroute-redis) is not on
+   * the class path: the tables would silently stay local otherwise.
+   */
+  static void requireRedisModule(StickyRouteProperties properties, String className) {
+    if (!properties.getPeers().isEmpty()
+        && !ClassUtils.isPresent(className, StickyRouteAutoConfiguration.class.getClassLoader())) {
+      throw new IllegalStateException("stickyroute.peers." + properties.getPeers().keySet().iterator().next()
+          + ": sharing stick tables through Redis needs org.stickyroute:stickyroute-redis on the classpath ("
+          + className + " not found)");
+    }
+  }
+
+  /**
+   * With stickyroute-redis on the classpath: the {@code stickyroute.peers.*} sections shared through Redis (none
+   * configured: nothing is started), stopped with the application.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = PEERS_BRIDGE)
+  public static class RedisPeersConfiguration {
+    /** The configuration. */
+    public RedisPeersConfiguration() {}
+
+    /** Starts sharing (connecting happens in the background; a request never waits for Redis). */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public RedisPeers stickyRoutePeers(Router router, StickyRouteProperties properties) {
+      try {
+        return RedisPeers.start(router, properties.peersSettings(), System::getenv);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("stickyroute." + e.getMessage(), e);
+      }
+    }
   }
 
   /** HAProxy-style checks of the router's servers with {@code check}, stopped with the application. */

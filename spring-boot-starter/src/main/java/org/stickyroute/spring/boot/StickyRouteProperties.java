@@ -18,6 +18,8 @@ import org.stickyroute.servlet.StickyRouteFilter;
  * stickyroute.trusted-proxies=10.0.0.0/8, 127.0.0.1
  * stickyroute.secure-cookie=auto
  * stickyroute.stats.enabled=true                   # HAProxy's stats page at stickyroute.stats.path
+ * stickyroute.peers.mesh.redis.uri=redis://10.0.0.5:6379/0     # share the tables of 'peers mesh' (stickyroute-redis)
+ * stickyroute.peers.mesh.redis.password-env=STICKY_REDIS_PASSWORD
  * </pre>
  */
 @ConfigurationProperties("stickyroute")
@@ -66,6 +68,13 @@ public class StickyRouteProperties {
    * keys otherwise.
    */
   private Map<String, String> sticky = new LinkedHashMap<>();
+
+  /**
+   * Stick tables shared through Redis, by {@code peers} section name (the tables whose {@code stick-table} line
+   * says {@code peers NAME}): {@code stickyroute.peers.NAME.redis.uri}, {@code .key-prefix}, {@code
+   * .username-env}, {@code .password-env}. Needs {@code org.stickyroute:stickyroute-redis} on the classpath.
+   */
+  private Map<String, Peers> peers = new LinkedHashMap<>();
 
   private final Filter filter = new Filter();
   private final Stats stats = new Stats();
@@ -163,6 +172,42 @@ public class StickyRouteProperties {
     this.sticky = sticky;
   }
 
+  /** The {@code peers} sections shared through Redis, by name. */
+  public Map<String, Peers> getPeers() {
+    return peers;
+  }
+
+  /** Sets the {@code peers} sections shared through Redis. */
+  public void setPeers(Map<String, Peers> peers) {
+    this.peers = peers;
+  }
+
+  /**
+   * {@code peers} as the flat settings of {@code org.stickyroute.redis.RedisPeers} ({@code
+   * peers.NAME.redis.uri} ...); unset values left out.
+   */
+  public Map<String, String> peersSettings() {
+    Map<String, String> out = new LinkedHashMap<>();
+    peers.forEach((name, p) -> {
+      Redis r = p.getRedis();
+      String prefix = "peers." + name + ".redis.";
+      putIfSet(out, prefix + "uri", r.getUri());
+      putIfSet(out, prefix + "key-prefix", r.getKeyPrefix());
+      putIfSet(out, prefix + "username-env", r.getUsernameEnv());
+      putIfSet(out, prefix + "password-env", r.getPasswordEnv());
+      if (!out.containsKey(prefix + "uri")) {
+        out.put(prefix + "uri", ""); // RedisPeers then names the missing stickyroute.peers.NAME.redis.uri
+      }
+    });
+    return out;
+  }
+
+  private static void putIfSet(Map<String, String> out, String key, String value) {
+    if (value != null && !value.isBlank()) {
+      out.put(key, value);
+    }
+  }
+
   /** The filter's registration. */
   public Filter getFilter() {
     return filter;
@@ -171,6 +216,77 @@ public class StickyRouteProperties {
   /** The stats page. */
   public Stats getStats() {
     return stats;
+  }
+
+  /** {@code stickyroute.peers.NAME.*}: how one {@code peers} section is shared. */
+  public static class Peers {
+    private final Redis redis = new Redis();
+
+    /** Peers properties with their defaults. */
+    public Peers() {}
+
+    /** Where the section's tables are shared. */
+    public Redis getRedis() {
+      return redis;
+    }
+  }
+
+  /** {@code stickyroute.peers.NAME.redis.*}: the Redis a {@code peers} section's tables are shared through. */
+  public static class Redis {
+    /** The Redis URI (Lettuce syntax: {@code redis://host:6379/0}, {@code rediss://} for TLS), no credentials. */
+    private String uri;
+
+    /** Prefix of every key and of the channel; instances with the same prefix share their tables. */
+    private String keyPrefix = "stickyroute:";
+
+    /** Environment variable holding the ACL user name (never the name itself in the file). */
+    private String usernameEnv;
+
+    /** Environment variable holding the password (never the password itself in the file). */
+    private String passwordEnv;
+
+    /** Redis properties with their defaults. */
+    public Redis() {}
+
+    /** The Redis URI. */
+    public String getUri() {
+      return uri;
+    }
+
+    /** Sets the Redis URI. */
+    public void setUri(String uri) {
+      this.uri = uri;
+    }
+
+    /** The key prefix. */
+    public String getKeyPrefix() {
+      return keyPrefix;
+    }
+
+    /** Sets the key prefix. */
+    public void setKeyPrefix(String keyPrefix) {
+      this.keyPrefix = keyPrefix;
+    }
+
+    /** The environment variable of the user name, or {@code null}. */
+    public String getUsernameEnv() {
+      return usernameEnv;
+    }
+
+    /** Sets the environment variable of the user name. */
+    public void setUsernameEnv(String usernameEnv) {
+      this.usernameEnv = usernameEnv;
+    }
+
+    /** The environment variable of the password, or {@code null}. */
+    public String getPasswordEnv() {
+      return passwordEnv;
+    }
+
+    /** Sets the environment variable of the password. */
+    public void setPasswordEnv(String passwordEnv) {
+      this.passwordEnv = passwordEnv;
+    }
   }
 
   /** {@code stickyroute.filter.*}: where the routing filter is mapped. */
