@@ -18,6 +18,7 @@ import org.stickyroute.servlet.StickyRouteFilter;
  * stickyroute.trusted-proxies=10.0.0.0/8, 127.0.0.1
  * stickyroute.secure-cookie=auto
  * stickyroute.stats.enabled=true                   # HAProxy's stats page at stickyroute.stats.path
+ * stickyroute.metrics.enabled=true                 # the stats as Micrometer meters (with Actuator)
  * stickyroute.peers.mesh.redis.uri=redis://10.0.0.5:6379/0     # share the tables of 'peers mesh' (stickyroute-redis)
  * stickyroute.peers.mesh.redis.password-env=STICKY_REDIS_PASSWORD
  * </pre>
@@ -61,6 +62,8 @@ public class StickyRouteProperties {
 
   /** Whether the servers with {@code check} get HAProxy-style health checks for as long as the application runs. */
   private boolean healthChecks = true;
+
+  private final Metrics metrics = new Metrics();
 
   /**
    * stickyroute's own persistence settings, as {@link org.stickyroute.config.StickyProperties} keys: {@code
@@ -150,6 +153,11 @@ public class StickyRouteProperties {
   /** Sets what happens without a usable server. */
   public void setUnavailable(StickyRouteFilter.Unavailable unavailable) {
     this.unavailable = unavailable;
+  }
+
+  /** {@code stickyroute.metrics.*}: the Micrometer binder. */
+  public Metrics getMetrics() {
+    return metrics;
   }
 
   /** Whether servers with {@code check} are health-checked. */
@@ -366,6 +374,28 @@ public class StickyRouteProperties {
     /** Sets the section whose {@code stats auth} lines hold the credentials. */
     public void setSection(String section) {
       this.section = section;
+    }
+  }
+
+  /**
+   * {@code stickyroute.metrics.*}: the stats as Micrometer meters ({@code org.stickyroute.micrometer.StickyRouteMetrics},
+   * with Actuator and {@code stickyroute-micrometer} on the class path).
+   */
+  public static class Metrics {
+    /** Whether the router's stats are bound to the application's meter registries. */
+    private boolean enabled = true;
+
+    /** The settings' defaults. */
+    public Metrics() {}
+
+    /** Whether the stats are bound to the meter registries. */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /** Sets whether the stats are bound to the meter registries. */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
     }
   }
 }
