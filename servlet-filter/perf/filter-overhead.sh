@@ -101,7 +101,8 @@ for path in $PATHS; do
   cpu_ratio=$(awk '{printf "%.4f\n", $4/$3}' servlet-filter/target/perf-pairs.txt | median)
   med_a=$(awk '{print $1}' servlet-filter/target/perf-pairs.txt | median)
   med_b=$(awk '{print $2}' servlet-filter/target/perf-pairs.txt | median)
-  printf "%-22s median req/s without %s, with %s; median of %d paired ratios: throughput %s, server CPU/req %s\n\n" \
-    "$path" "$med_a" "$med_b" "$ROUNDS" "$tput_ratio" "$cpu_ratio"
+  tput_range=$(awk '{printf "%.4f\n", $2/$1}' servlet-filter/target/perf-pairs.txt | sort -g | awk 'NR==1 {lo=$1} {hi=$1} END {print lo ".." hi}')
+  printf "%-22s median req/s without %s, with %s; median of %d paired ratios: throughput %s (range %s), server CPU/req %s\n\n" \
+    "$path" "$med_a" "$med_b" "$ROUNDS" "$tput_ratio" "$tput_range" "$cpu_ratio"
 done
 echo "== load after: $(uptime)"

@@ -9,9 +9,10 @@ package org.stickyroute;
  *
  * <p>Who counts what (see docs/stats-counters.md): the router counts sessions, {@code lbtot}, the session
  * rate, {@code lastsess}, {@code wretr} and {@code wredis} as it routes and retries; the adapters report the
- * rest at the end of each exchange (through the decision, {@code Decision.exchange()}): the servlet filter the status class, the bytes it
- * sees and {@code dreq}; the Jetty proxy also {@code econ}, {@code eresp} and the four times. A figure no
- * adapter measured stays 0.
+ * rest at the end of each exchange (through the decision, {@code Decision.exchange()}): the servlet filter the
+ * status class and the declared lengths; the Jetty proxy the server's status, the body bytes it relays, {@code
+ * econ}, {@code eresp} and the four times. A figure no adapter measured stays 0 ({@code dreq}, {@code dresp} and
+ * {@code ereq} today: no deny rule is supported).
  *
  * @param scur current sessions: requests in flight ({@code scur})
  * @param smax the most sessions ever in flight at once ({@code smax})
