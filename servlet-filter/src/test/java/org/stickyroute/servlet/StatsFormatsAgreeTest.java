@@ -30,11 +30,13 @@ import tools.jackson.core.json.JsonFactory;
 
 /**
  * After {@link ScriptedLoad}'s requests through the real Jetty proxy (known requests, a refused connection, a
- * redispatch, a 5xx), every expected counter reads the same in the five views: the stats page (HTML, its cells
- * and its Total tooltip), the JSON, the CSV and the Prometheus text, each fetched over HTTP from the stats
+ * redispatch, a 5xx), every expected counter reads the same in the model ({@link
+ * org.stickyroute.Router#stats()}) and the five views: the stats page (HTML, its cells and its Total tooltip),
+ * the JSON, the CSV and the Prometheus text, each fetched over HTTP from the stats
  * servlet, and the Micrometer meters of {@link StickyRouteMetrics} on a real {@link SimpleMeterRegistry}. A
  * counter a view does not have (HAProxy's exporter has no server {@code http_requests_total}, the page no
- * frontend {@code lbtot}) is skipped for that view and counted.
+ * frontend {@code lbtot}) is skipped for that view and counted. {@code smax} may exceed its expected 1 when the
+ * container closes an exchange after the next request arrived; the views must then show the model's value.
  */
 class StatsFormatsAgreeTest {
   /** The page's columns up to Warnings, after the name cell (HAProxy's layout, colspans expanded). */
@@ -77,9 +79,20 @@ class StatsFormatsAgreeTest {
       List<String> wrong = new ArrayList<>();
       int compared = 0;
       int skipped = 0;
+      org.stickyroute.RouterStats model = load.router().stats();
       for (Map.Entry<String, Long> e : expected.entrySet()) {
         String key = e.getKey();
-        String want = Long.toString(e.getValue());
+        long inModel = ScriptedLoad.actual(model, key);
+        if (inModel != e.getValue()) {
+          // smax depends on when the container closes one exchange against the next request's arrival
+          // (CountersThroughProxyTest owns that figure); every view must still show the model's value
+          if (!key.endsWith("/smax")) {
+            wrong.add("model " + key + " = " + inModel + ", expected " + e.getValue());
+          }
+          System.out.println("StatsFormatsAgreeTest: " + key + " is " + inModel + " in the model this run, not "
+              + e.getValue() + "; the views are compared with the model's value");
+        }
+        String want = Long.toString(inModel);
         String[] k = key.split("/", 3);
         String type = k[1].equals("FRONTEND") ? "frontend" : k[1].equals("BACKEND") ? "backend" : "server";
         Map<String, String> views = new java.util.LinkedHashMap<>();

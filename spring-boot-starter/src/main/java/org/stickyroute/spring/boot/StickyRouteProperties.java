@@ -378,8 +378,9 @@ public class StickyRouteProperties {
   }
 
   /**
-   * {@code stickyroute.metrics.*}: the stats as Micrometer meters ({@code org.stickyroute.micrometer.StickyRouteMetrics},
-   * with Actuator and {@code stickyroute-micrometer} on the class path).
+   * {@code stickyroute.metrics.*}: the stats as Micrometer meters ({@code
+   * org.stickyroute.micrometer.StickyRouteMetrics}, with Actuator and {@code stickyroute-micrometer} on the class
+   * path).
    */
   public static class Metrics {
     /** Whether the router's stats are bound to the application's meter registries. */
