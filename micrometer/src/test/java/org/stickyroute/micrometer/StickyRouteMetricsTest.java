@@ -131,6 +131,19 @@ class StickyRouteMetricsTest {
     }
   }
 
+  @Test
+  void aScrapeThatFindsNewRowsRegistersThemForTheNextScrape() {
+    AtomicReference<Router> current = new AtomicReference<>(router(CFG));
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new StickyRouteMetrics(current::get, Tags.empty(), Duration.ZERO).bindTo(registry);
+    assertTrue(registry.scrape().contains("server=\"a\""));
+    current.set(router(CFG.replace("server a 127.0.0.1:1 cookie a", "server c 127.0.0.1:3 cookie c")));
+    registry.scrape(); // the meters read the new router during this scrape: c's meters are added, a's removed
+    String next = registry.scrape();
+    assertTrue(next.contains("haproxy_server_sessions_total{proxy=\"rr\",server=\"c\"} 0.0"), next);
+    assertTrue(!next.contains("server=\"a\""), next);
+  }
+
   /** Family name to "type [labels]", as HaproxyMetrics describes the families. */
   static <T> void table(Map<String, String> out, java.util.List<Figure<T>> figures, String... labels) {
     for (Figure<T> f : figures) {

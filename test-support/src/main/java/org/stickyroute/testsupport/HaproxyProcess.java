@@ -1,14 +1,10 @@
 package org.stickyroute.testsupport;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -17,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -55,13 +50,6 @@ public final class HaproxyProcess implements AutoCloseable {
 
   private static final String CONFIG_FILE_NAME = "haproxy.cfg";
   private static final long POLL_INTERVAL_MILLIS = 10;
-  private static final int MAX_OUTPUT_CHARS = 8 << 20;
-
-  /** {@code bind <address> ...}; group 1 is the first address token. */
-  private static final Pattern BIND_LINE =
-      Pattern.compile("^[ \\t]*bind[ \\t]+(\\S+)", Pattern.MULTILINE);
-
-  private static final Pattern LOOPBACK_BIND = Pattern.compile("127\\.0\\.0\\.1:(\\d{1,5})");
 
   /** {@code stats socket <path> ...} in the {@code global} section. */
   private static final Pattern STATS_SOCKET_LINE =
@@ -71,11 +59,11 @@ public final class HaproxyProcess implements AutoCloseable {
   private final Path workDir;
   private final Path configFile;
   private final List<Integer> ports;
-  private final OutputCollector output;
+  private final ProcessOutput output;
   private boolean closed;
 
   private HaproxyProcess(
-      Process process, Path workDir, Path configFile, List<Integer> ports, OutputCollector output) {
+      Process process, Path workDir, Path configFile, List<Integer> ports, ProcessOutput output) {
     this.process = process;
     this.workDir = workDir;
     this.configFile = configFile;
@@ -136,7 +124,7 @@ public final class HaproxyProcess implements AutoCloseable {
    * @throws IllegalStateException if HAProxy exits or is not ready in time (the message has its output)
    */
   public static HaproxyProcess start(String configText) throws IOException {
-    List<Integer> ports = loopbackBindPorts(configText);
+    List<Integer> ports = HaproxyListeners.loopbackBindPorts(configText);
     Path dir = Files.createTempDirectory("stickyroute-haproxy-");
     Path cfg = dir.resolve(CONFIG_FILE_NAME);
     Process process;
@@ -151,7 +139,7 @@ public final class HaproxyProcess implements AutoCloseable {
       deleteRecursively(dir);
       throw e;
     }
-    OutputCollector output = new OutputCollector(process.getInputStream(), "haproxy-output-" + process.pid());
+    ProcessOutput output = new ProcessOutput(process.getInputStream(), "haproxy-output-" + process.pid());
     HaproxyProcess haproxy = new HaproxyProcess(process, dir, cfg, ports, output);
     try {
       process.getOutputStream().close(); // HAProxy never reads stdin
@@ -192,7 +180,7 @@ public final class HaproxyProcess implements AutoCloseable {
               .directory(dir.toFile())
               .redirectErrorStream(true)
               .start();
-      OutputCollector output = new OutputCollector(process.getInputStream(), "haproxy-check-" + process.pid());
+      ProcessOutput output = new ProcessOutput(process.getInputStream(), "haproxy-check-" + process.pid());
       try {
         process.getOutputStream().close();
         if (!process.waitFor(STARTUP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
@@ -436,30 +424,6 @@ public final class HaproxyProcess implements AutoCloseable {
   // ------------------------------------------------------------------------------------------------
   // Readiness
 
-  static List<Integer> loopbackBindPorts(String configText) {
-    Set<Integer> ports = new LinkedHashSet<>();
-    Matcher m = BIND_LINE.matcher(configText);
-    while (m.find()) {
-      for (String address : m.group(1).split(",")) {
-        if (address.startsWith("/") || address.startsWith("./") || address.startsWith("unix@")
-            || address.startsWith("abns@")) {
-          continue;
-        }
-        Matcher loopback = LOOPBACK_BIND.matcher(address);
-        if (!loopback.matches()) {
-          throw new IllegalArgumentException(
-              "refusing non-loopback bind '" + address + "': tests must bind 127.0.0.1:<port> only");
-        }
-        int port = Integer.parseInt(loopback.group(1));
-        if (port < 1 || port > 65535) {
-          throw new IllegalArgumentException("bad bind port in '" + address + "'");
-        }
-        ports.add(port);
-      }
-    }
-    return List.copyOf(ports);
-  }
-
   private void awaitListening() {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STARTUP_TIMEOUT_MILLIS);
     Set<Integer> pending = new LinkedHashSet<>(ports);
@@ -472,7 +436,9 @@ public final class HaproxyProcess implements AutoCloseable {
             "haproxy exited with code " + process.exitValue() + " before listening on " + pending
                 + "\n--- haproxy output ---\n" + output.text());
       }
-      pending.removeAll(useProc ? listeningPortsOwnedByProcess(pending) : acceptingPorts(pending));
+      pending.removeAll(useProc
+          ? HaproxyListeners.ownedBy(process.pid(), pending)
+          : HaproxyListeners.accepting(pending));
       if (pending.isEmpty()) {
         return;
       }
@@ -488,66 +454,6 @@ public final class HaproxyProcess implements AutoCloseable {
         throw new IllegalStateException("interrupted while waiting for haproxy", e);
       }
     }
-  }
-
-  /** Ports among {@code wanted} with a LISTEN socket on 127.0.0.1 whose inode is an open fd of HAProxy. */
-  private Set<Integer> listeningPortsOwnedByProcess(Set<Integer> wanted) {
-    Set<Integer> found = new HashSet<>();
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(Path.of("/proc/net/tcp"), StandardCharsets.ISO_8859_1);
-    } catch (IOException e) {
-      return found;
-    }
-    List<long[]> candidates = new ArrayList<>(); // {port, inode}
-    for (int i = 1; i < lines.size(); i++) {
-      String[] f = lines.get(i).trim().split("\\s+");
-      // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode ...
-      if (f.length < 10 || !"0A".equals(f[3]) || !f[1].startsWith("0100007F:")) {
-        continue;
-      }
-      int port = Integer.parseInt(f[1].substring(9), 16);
-      if (wanted.contains(port)) {
-        candidates.add(new long[] {port, Long.parseLong(f[9])});
-      }
-    }
-    if (candidates.isEmpty()) {
-      return found;
-    }
-    Set<Long> ownedInodes = new HashSet<>();
-    try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(process.pid()), "fd"))) {
-      fds.forEach(fd -> {
-        try {
-          String target = Files.readSymbolicLink(fd).toString();
-          if (target.startsWith("socket:[")) {
-            ownedInodes.add(Long.parseLong(target.substring(8, target.length() - 1)));
-          }
-        } catch (IOException | NumberFormatException | UnsupportedOperationException ignored) {
-          // fd closed meanwhile, or not a socket
-        }
-      });
-    } catch (IOException | UncheckedIOException e) {
-      return found; // process gone or fds not readable yet; retry on next poll
-    }
-    for (long[] c : candidates) {
-      if (ownedInodes.contains(c[1])) {
-        found.add((int) c[0]);
-      }
-    }
-    return found;
-  }
-
-  private static Set<Integer> acceptingPorts(Set<Integer> wanted) {
-    Set<Integer> found = new HashSet<>();
-    for (int port : wanted) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-        found.add(port);
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-    }
-    return found;
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -567,66 +473,6 @@ public final class HaproxyProcess implements AutoCloseable {
       });
     } catch (IOException | UncheckedIOException ignored) {
       // best effort
-    }
-  }
-
-  /** Drains a process' output on a daemon thread into a bounded buffer. */
-  private static final class OutputCollector {
-    private final StringBuilder text = new StringBuilder();
-    private final Thread thread;
-
-    OutputCollector(InputStream in, String threadName) {
-      thread = new Thread(() -> pump(in), threadName);
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    private void pump(InputStream in) {
-      char[] buf = new char[8192];
-      try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-        int n;
-        while ((n = reader.read(buf)) >= 0) {
-          synchronized (this) {
-            text.append(buf, 0, n);
-            if (text.length() > MAX_OUTPUT_CHARS) {
-              text.delete(0, text.length() - MAX_OUTPUT_CHARS / 2);
-            }
-            notifyAll();
-          }
-        }
-      } catch (IOException ignored) {
-        // stream closed: process ended
-      }
-    }
-
-    synchronized String text() {
-      return text.toString();
-    }
-
-    synchronized boolean await(String needle, long timeoutMillis) {
-      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-      try {
-        while (text.indexOf(needle) < 0) {
-          long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-          if (left <= 0 || !thread.isAlive()) {
-            return text.indexOf(needle) >= 0;
-          }
-          wait(Math.min(left, 50));
-        }
-        return true;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-
-    /** Waits (briefly) for the pump to reach end-of-stream after the process ended. */
-    void awaitEnd() {
-      try {
-        thread.join(2000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 }

@@ -147,12 +147,34 @@ public final class ScriptedLoad implements AutoCloseable {
   private void send(String method, String target, String body, int status, String... headers) {
     HttpResponse<String> r = Http.send(method, proxy.port(), target, body, headers);
     assertEquals(status, r.statusCode(), method + " " + target + ": " + r.body());
+    awaitFrontendClosed(method + " " + target);
     int bytes = r.body().getBytes(StandardCharsets.UTF_8).length;
     bodyBytesOut += bytes;
     if (status == 503) {
       unavailablePageBytes = bytes;
     }
     statuses.put(method + " " + target + (headers.length > 0 ? " " + headers[1] : ""), r.statusCode());
+  }
+
+  /**
+   * Waits until the frontend counts no open session: the client has its answer as soon as the response is
+   * committed, but the container finishes the exchange (and the filter closes the session) a moment later,
+   * so without this wait the next request could overlap the previous one's tail and {@code smax} would
+   * depend on that race instead of being the script's exact 1.
+   */
+  private void awaitFrontendClosed(String what) {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    while (router.stats().proxy("fe").frontend().traffic().scur() != 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the frontend session of " + what + " was still open after 30 s");
+      }
+      try {
+        Thread.sleep(2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+    }
   }
 
   /** Body bytes the client received over the whole script ({@code bout} of {@code fe}). */
