@@ -2,11 +2,12 @@ package org.stickyroute.spring.cloud.gateway;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -17,10 +18,10 @@ import org.springframework.util.MultiValueMap;
  * The client's request as forwarded when the decision rewrote its {@code Cookie} headers (the persistence
  * cookie stripped under {@code insert indirect}, a prefix removed under {@code prefix}): every header as the
  * client sent it, in place, except {@code Cookie}, whose values are the decision's (no {@code Cookie} header at
- * all when nothing is left). A read-only view over the received headers instead of {@code
- * ServerHttpRequest.mutate()}, which copies every header into a new map and rebuilds the request's URI and
- * path for each request. Everything else — cookies as parsed by Spring included, as with {@code mutate()} — is
- * the received request's.
+ * all when nothing is left). Read-only headers whose fields are listed once from the received ones, instead of
+ * {@code ServerHttpRequest.mutate()}, which copies every header into a new case-insensitive map and rebuilds
+ * the request's URI and path for each request. Everything else — cookies as parsed by Spring included, as with
+ * {@code mutate()} — is the received request's.
  */
 final class CookieForwardedRequest extends ServerHttpRequestDecorator {
   private final HttpHeaders headers;
@@ -44,13 +45,25 @@ final class CookieForwardedRequest extends ServerHttpRequestDecorator {
       implements MultiValueMap<String, String> {
     private final HttpHeaders received;
     private final List<String> cookies;
-    private final boolean hadCookie;
+    /**
+     * The entries in order, the {@code Cookie} entry replaced in place or left out: read from the received
+     * headers once (they are read-only), since each header filter of the Gateway walks them again.
+     */
+    private final List<Map.Entry<String, List<String>>> fields;
     private Set<Map.Entry<String, List<String>>> entries;
 
     CookieReplaced(HttpHeaders received, List<String> cookies) {
       this.received = received;
       this.cookies = cookies.isEmpty() ? null : List.copyOf(cookies);
-      this.hadCookie = received.containsHeader(HttpHeaders.COOKIE);
+      List<Map.Entry<String, List<String>>> f = new ArrayList<>(received.size() + 1);
+      for (Map.Entry<String, List<String>> e : received.headerSet()) {
+        if (!isCookie(e.getKey())) {
+          f.add(new SimpleImmutableEntry<>(e.getKey(), e.getValue()));
+        } else if (this.cookies != null) {
+          f.add(new SimpleImmutableEntry<>(e.getKey(), this.cookies));
+        }
+      }
+      this.fields = Collections.unmodifiableList(f);
     }
 
     private static boolean isCookie(Object name) {
@@ -75,7 +88,7 @@ final class CookieForwardedRequest extends ServerHttpRequestDecorator {
 
     @Override
     public int size() {
-      return received.size() - (hadCookie ? 1 : 0) + (cookies != null ? 1 : 0);
+      return fields.size();
     }
 
     @Override
@@ -158,38 +171,7 @@ final class CookieForwardedRequest extends ServerHttpRequestDecorator {
 
       @Override
       public Iterator<Map.Entry<String, List<String>>> iterator() {
-        Iterator<Map.Entry<String, List<String>>> it = received.headerSet().iterator();
-        return new Iterator<>() {
-          private Map.Entry<String, List<String>> next = advance();
-
-          private Map.Entry<String, List<String>> advance() {
-            while (it.hasNext()) {
-              Map.Entry<String, List<String>> e = it.next();
-              if (!isCookie(e.getKey())) {
-                return e;
-              }
-              if (cookies != null) {
-                return new SimpleImmutableEntry<>(e.getKey(), cookies);
-              }
-            }
-            return null;
-          }
-
-          @Override
-          public boolean hasNext() {
-            return next != null;
-          }
-
-          @Override
-          public Map.Entry<String, List<String>> next() {
-            Map.Entry<String, List<String>> e = next;
-            if (e == null) {
-              throw new NoSuchElementException();
-            }
-            next = advance();
-            return e;
-          }
-        };
+        return fields.iterator();
       }
     }
   }
