@@ -55,7 +55,10 @@ public final class StickyRouteForwardFilter implements GlobalFilter, Ordered {
     Decision d = r.decision();
     ServerWebExchange forwarded = exchange;
     if (d.cookiesChanged()) {
-      forwarded = exchange.mutate().request(b -> b.headers(h -> forwardCookies(h, d))).build();
+      // a read-only view of the received headers with the Cookie values replaced: mutate() would copy them all
+      forwarded = exchange.mutate()
+          .request(new CookieForwardedRequest(exchange.getRequest(), forwardedCookies(d)))
+          .build();
     }
     if (d.watchesResponse()) {
       ServerHttpResponse response = exchange.getResponse();
@@ -64,20 +67,17 @@ public final class StickyRouteForwardFilter implements GlobalFilter, Ordered {
     return attempt(forwarded, chain, r, 1);
   }
 
-  /** The {@code Cookie} headers as the decision forwards them. */
-  private static void forwardCookies(HttpHeaders headers, Decision d) {
-    List<String> out = new ArrayList<>(d.cookieHeaderCount());
-    for (int i = 0; i < d.cookieHeaderCount(); i++) {
+  /** The {@code Cookie} header values as the decision forwards them, in order; empty to forward none. */
+  private static List<String> forwardedCookies(Decision d) {
+    int n = d.cookieHeaderCount();
+    List<String> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
       CharSequence v = d.forwardedCookie(i);
       if (v != null) {
         out.add(v.toString());
       }
     }
-    if (out.isEmpty()) {
-      headers.remove(HttpHeaders.COOKIE);
-    } else {
-      headers.put(HttpHeaders.COOKIE, out);
-    }
+    return out;
   }
 
   /** One attempt; a refused connection is retried or redispatched as HAProxy does. */
