@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.stickyroute.Router;
 import org.stickyroute.micrometer.StickyRouteMetrics;
 
 /**
@@ -85,6 +86,15 @@ class StarterMetricsTest {
     for (int i = 0; i < 6; i++) {
       assertEquals(200, get("/page/" + i).statusCode());
     }
+    // The filter counts a response once the chain has returned, which is after the client may have read it
+    // (HAProxy also counts at the end of the stream): wait for the sixth 2xx to be counted before reading the
+    // meters, which cache one read of the router for a second.
+    Router router = app.getBean(Router.class);
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (router.backend("app").stats().traffic().hrsp2xx() < 6 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(6, router.backend("app").stats().traffic().hrsp2xx());
     assertNotNull(app.getBean(StickyRouteMetrics.class));
     app.getBean(StickyRouteMetrics.class).refresh();
     MeterRegistry registry = app.getBean(MeterRegistry.class);
