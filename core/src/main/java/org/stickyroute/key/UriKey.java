@@ -81,28 +81,10 @@ public record UriKey(int len, int depth, boolean whole, boolean pathOnly) {
       limit = start + len;
     }
     int depthStop = depth > 0 ? depth + 1 : 0;
-    if (fn == HashFunction.SDBM) {
-      // Fused scan + sdbm: the stop tests overlap the multiply chain, so the key costs about as much as
-      // hashing it.
-      int h = 0;
-      int slashes = 0;
-      for (int i = start; i < limit; i++) {
-        char c = s.charAt(i);
-        if (c == '/') {
-          if (++slashes == depthStop) {
-            break;
-          }
-        } else if (c == '?') {
-          if (!whole) {
-            break;
-          }
-        } else if (c > 0xFF) {
-          return slowHash(s, start, to, fn);
-        }
-        h = ByteView.sdbmStep(h, c);
-      }
-      return h;
-    }
+    // One scan for every function: it finds the key's end and computes sdbm on the way, so for sdbm (the
+    // default) the stop tests overlap the multiply chain and the key costs about as much as hashing it; any
+    // other function hashes [start, end) afterwards.
+    int h = 0;
     int slashes = 0;
     int end = start;
     for (; end < limit; end++) {
@@ -118,8 +100,9 @@ public record UriKey(int len, int depth, boolean whole, boolean pathOnly) {
       } else if (c > 0xFF) {
         return slowHash(s, start, to, fn);
       }
+      h = ByteView.sdbmStep(h, c);
     }
-    return fn.hash(s, start, end);
+    return fn == HashFunction.SDBM ? h : fn.hash(s, start, end);
   }
 
   private int slowHash(CharSequence s, int start, int to, HashFunction fn) {
