@@ -1,5 +1,7 @@
 package org.stickyroute.config;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -46,51 +48,70 @@ final class SampleKeywords {
   record Spec(String canonical, String argTypes, int minArgs, int in, int out) {}
 
   /** Supported fetches, under every name HAProxy accepts for them in a request. */
-  static final Map<String, Spec> FETCHES = Map.ofEntries(
-      Map.entry("req.hdr", new Spec("req.hdr", "SI", 0, ANY, STR)),
-      Map.entry("hdr", new Spec("req.hdr", "SI", 0, ANY, STR)),
-      Map.entry("req.fhdr", new Spec("req.fhdr", "SI", 0, ANY, STR)),
-      Map.entry("req.cook", new Spec("req.cook", "S", 0, ANY, STR)),
-      Map.entry("cook", new Spec("req.cook", "S", 0, ANY, STR)),
-      Map.entry("cookie", new Spec("req.cook", "S", 0, ANY, STR)),
-      Map.entry("url_param", new Spec("url_param", "SS", 0, ANY, STR)),
-      Map.entry("urlp", new Spec("url_param", "SS", 0, ANY, STR)),
-      Map.entry("path", new Spec("path", "", 0, ANY, STR)),
-      Map.entry("pathq", new Spec("pathq", "", 0, ANY, STR)),
-      Map.entry("base", new Spec("base", "", 0, ANY, STR)),
-      Map.entry("baseq", new Spec("baseq", "", 0, ANY, STR)),
-      Map.entry("url", new Spec("url", "", 0, ANY, STR)),
-      Map.entry("query", new Spec("query", "", 0, ANY, STR)),
-      Map.entry("src", new Spec("src", "", 0, ANY, IPV4)));
+  static final Map<String, Spec> FETCHES = table(
+      row("req.hdr", "SI", 0, ANY, STR, "hdr"),
+      row("req.fhdr", "SI", 0, ANY, STR),
+      row("req.cook", "S", 0, ANY, STR, "cook", "cookie"),
+      row("url_param", "SS", 0, ANY, STR, "urlp"),
+      row("path", "", 0, ANY, STR),
+      row("pathq", "", 0, ANY, STR),
+      row("base", "", 0, ANY, STR),
+      row("baseq", "", 0, ANY, STR),
+      row("url", "", 0, ANY, STR),
+      row("query", "", 0, ANY, STR),
+      row("src", "", 0, ANY, IPV4));
 
   /**
    * Fetches of a response ({@code stick store-response}): {@code res.cook(name)} / {@code scook} (the last
    * {@code Set-Cookie} that sets {@code name}) and {@code res.hdr(name[,occ])} / {@code shdr}, plus {@code src}.
    */
-  static final Map<String, Spec> RESPONSE_FETCHES = Map.ofEntries(
-      Map.entry("res.cook", new Spec("res.cook", "S", 0, ANY, STR)),
-      Map.entry("scook", new Spec("res.cook", "S", 0, ANY, STR)),
-      Map.entry("res.hdr", new Spec("res.hdr", "SI", 0, ANY, STR)),
-      Map.entry("shdr", new Spec("res.hdr", "SI", 0, ANY, STR)),
-      Map.entry("src", new Spec("src", "", 0, ANY, IPV4)));
+  static final Map<String, Spec> RESPONSE_FETCHES = table(
+      row("res.cook", "S", 0, ANY, STR, "scook"),
+      row("res.hdr", "SI", 0, ANY, STR, "shdr"),
+      row("src", "", 0, ANY, IPV4));
 
   /** Supported converters. */
-  static final Map<String, Spec> CONVERTERS = Map.ofEntries(
-      Map.entry("lower", new Spec("lower", "", 0, STR, STR)),
-      Map.entry("upper", new Spec("upper", "", 0, STR, STR)),
-      Map.entry("field", new Spec("field", "ISI", 2, STR, STR)),
-      Map.entry("word", new Spec("word", "ISI", 2, STR, STR)),
-      Map.entry("bytes", new Spec("bytes", "II", 1, BIN, BIN)),
-      Map.entry("ltrim", new Spec("ltrim", "S", 1, STR, STR)),
-      Map.entry("rtrim", new Spec("rtrim", "S", 1, STR, STR)),
-      Map.entry("cut_crlf", new Spec("cut_crlf", "", 0, STR, STR)),
-      Map.entry("url_dec", new Spec("url_dec", "I", 0, STR, STR)),
-      Map.entry("length", new Spec("length", "", 0, STR, SINT)),
-      Map.entry("hex", new Spec("hex", "", 0, BIN, STR)),
-      Map.entry("base64", new Spec("base64", "", 0, BIN, STR)),
-      Map.entry("ipmask", new Spec("ipmask", "46", 1, ADDR, IPV4)),
-      Map.entry("crc32", new Spec("crc32", "I", 0, BIN, SINT)),
-      Map.entry("djb2", new Spec("djb2", "I", 0, BIN, SINT)),
-      Map.entry("sdbm", new Spec("sdbm", "I", 0, BIN, SINT)),
-      Map.entry("wt6", new Spec("wt6", "I", 0, BIN, SINT)));
+  static final Map<String, Spec> CONVERTERS = table(
+      row("lower", "", 0, STR, STR),
+      row("upper", "", 0, STR, STR),
+      row("field", "ISI", 2, STR, STR),
+      row("word", "ISI", 2, STR, STR),
+      row("bytes", "II", 1, BIN, BIN),
+      row("ltrim", "S", 1, STR, STR),
+      row("rtrim", "S", 1, STR, STR),
+      row("cut_crlf", "", 0, STR, STR),
+      row("url_dec", "I", 0, STR, STR),
+      row("length", "", 0, STR, SINT),
+      row("hex", "", 0, BIN, STR),
+      row("base64", "", 0, BIN, STR),
+      row("ipmask", "46", 1, ADDR, IPV4),
+      row("crc32", "I", 0, BIN, SINT),
+      row("djb2", "I", 0, BIN, SINT),
+      row("sdbm", "I", 0, BIN, SINT),
+      row("wt6", "I", 0, BIN, SINT));
+
+  /** One row of a keyword table: the keyword's spec and the other names HAProxy accepts for it. */
+  private record Row(Spec spec, List<String> aliases) {}
+
+  private static Row row(String canonical, String argTypes, int minArgs, int in, int out, String... aliases) {
+    return new Row(new Spec(canonical, argTypes, minArgs, in, out), List.of(aliases));
+  }
+
+  /** The table of {@code rows}: each spec under its canonical name and each alias (a name only once). */
+  private static Map<String, Spec> table(Row... rows) {
+    Map<String, Spec> byName = new HashMap<>();
+    for (Row r : rows) {
+      for (String name : r.aliases()) {
+        put(byName, name, r.spec());
+      }
+      put(byName, r.spec().canonical(), r.spec());
+    }
+    return Map.copyOf(byName);
+  }
+
+  private static void put(Map<String, Spec> byName, String name, Spec spec) {
+    if (byName.put(name, spec) != null) {
+      throw new IllegalStateException("keyword listed twice: " + name);
+    }
+  }
 }

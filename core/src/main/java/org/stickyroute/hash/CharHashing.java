@@ -6,11 +6,12 @@ import org.stickyroute.hash.internal.ByteView;
  * Hashing over the byte view of a {@link CharSequence} (see {@link HashFunction}): fast loops for the
  * common case where every char is {@code <= 0xFF}, and a byte-at-a-time path for the rest.
  *
- * <p>Each function's per-byte step is written once, as a small static method that the char loop, the
- * {@code byte[]} loop and the byte-at-a-time path all call (the JIT inlines it). WT6's state is its two
- * lanes packed in a {@code long} ({@code h0} high, {@code h1} low) plus the next step's rotation amounts
- * packed in an {@code int} ({@code s0} in bits 0..4, {@code s1} in bits 8..12), which the lanes determine
- * except before the first byte.
+ * <p>Each function has one fast loop, which serves both input kinds: it reads a char of {@code s}, or when
+ * {@code s} is null an unsigned byte of {@code b}. The loops are small static methods called with a
+ * constant null, so once the JIT inlines them (it does: they are a few dozen bytes) the test folds away and
+ * each input kind gets its own loop (JMH: {@code HashBench}). The byte-at-a-time path shares the sdbm, djb2
+ * and crc32 steps; it keeps WT6's two lanes packed in a {@code long}, which the fast loop does not: packing
+ * puts two more operations on WT6's serial chain (12-19 % slower in a quiet {@code HashBench} A/B).
  */
 final class CharHashing {
   private static final int[] CRC_TABLE = new int[256];
@@ -25,44 +26,15 @@ final class CharHashing {
     }
   }
 
+  /** What a fast loop returns at a char above 0xFF (a hash is returned as an unsigned value). */
+  private static final long SLOW = -1;
+
   private static final int DJB2_INITIAL = 5381;
   private static final int CRC32_INITIAL = 0xFFFFFFFF;
-  /** WT6's lanes before the first byte: {@code h0 = 0xa53c965a}, {@code h1 = 0x5ca6953a}. */
-  private static final long WT6_INITIAL = 0xa53c965a_5ca6953aL;
-  /** WT6's rotation amounts for the first byte: 6 and 18. */
-  private static final int WT6_FIRST_SHIFTS = 6 | (18 << 8);
+  private static final int WT6_H0 = 0xa53c965a;
+  private static final int WT6_H1 = 0x5ca6953a;
 
   private CharHashing() {}
-
-  // ---- the per-byte steps, one per function ----
-
-  private static int djb2(int h, int b) {
-    return (h << 5) + h + b;
-  }
-
-  private static int crc32(int h, int b) {
-    return CRC_TABLE[(h ^ b) & 0xFF] ^ (h >>> 8);
-  }
-
-  /** One WT6 byte: the new lanes, from the lanes {@code hh}, the rotation amounts and the byte {@code t}. */
-  private static long wt6(long hh, int shifts, int t) {
-    int h0 = ~((int) (hh >>> 32) ^ t);
-    int h1 = ~((int) hh + t);
-    return ((long) Integer.rotateLeft(h1, shifts) << 32)
-        | (Integer.rotateLeft(h0, shifts >>> 8) & 0xFFFFFFFFL);
-  }
-
-  /** The rotation amounts of the next WT6 step, a function of the lanes. */
-  private static int wt6Shifts(long hh) {
-    int x = ((int) (hh >>> 48) ^ (int) hh) & 0xffff;
-    return (x & 0x1f) | ((x >>> 11) << 8);
-  }
-
-  private static int wt6Finish(long hh) {
-    return (int) (hh >>> 32) ^ (int) hh;
-  }
-
-  // ---- the loops ----
 
   /**
    * Hashes the byte view of {@code s[from, to)} followed by the first {@code partial} bytes (0..3) of the
@@ -71,109 +43,114 @@ final class CharHashing {
    */
   static int hash(HashFunction fn, CharSequence s, int from, int to, int partial) {
     if (partial == 0) {
-      switch (fn) {
-        case SDBM:
-          {
-            int h = 0;
-            for (int i = from; i < to; i++) {
-              char c = s.charAt(i);
-              if (c > 0xFF) {
-                return slow(fn, s, from, to, 0);
-              }
-              h = ByteView.sdbmStep(h, c);
-            }
-            return h;
-          }
-        case DJB2:
-          {
-            int h = DJB2_INITIAL;
-            for (int i = from; i < to; i++) {
-              char c = s.charAt(i);
-              if (c > 0xFF) {
-                return slow(fn, s, from, to, 0);
-              }
-              h = djb2(h, c);
-            }
-            return h;
-          }
-        case WT6:
-          {
-            long hh = WT6_INITIAL;
-            int shifts = WT6_FIRST_SHIFTS;
-            for (int i = from; i < to; i++) {
-              char c = s.charAt(i);
-              if (c > 0xFF) {
-                return slow(fn, s, from, to, 0);
-              }
-              hh = wt6(hh, shifts, c);
-              shifts = wt6Shifts(hh);
-            }
-            return wt6Finish(hh);
-          }
-        default:
-          {
-            int h = CRC32_INITIAL;
-            for (int i = from; i < to; i++) {
-              char c = s.charAt(i);
-              if (c > 0xFF) {
-                return slow(fn, s, from, to, 0);
-              }
-              h = crc32(h, c);
-            }
-            return ~h;
-          }
+      long h = fast(fn, s, null, from, to);
+      if (h != SLOW) {
+        return (int) h;
       }
     }
     return slow(fn, s, from, to, partial);
   }
 
-  /** Hashes {@code b[from, to)} as unsigned bytes, with the same steps as the char paths. */
+  /** Hashes {@code b[from, to)} as unsigned bytes, with the same loops as the char paths. */
   static int hash(HashFunction fn, byte[] b, int from, int to) {
+    return (int) fast(fn, null, b, from, to);
+  }
+
+  private static long fast(HashFunction fn, CharSequence s, byte[] b, int from, int to) {
     switch (fn) {
       case SDBM:
-        {
-          int h = 0;
-          for (int i = from; i < to; i++) {
-            h = ByteView.sdbmStep(h, b[i] & 0xFF);
-          }
-          return h;
-        }
+        return sdbm(s, b, from, to);
       case DJB2:
-        {
-          int h = DJB2_INITIAL;
-          for (int i = from; i < to; i++) {
-            h = djb2(h, b[i] & 0xFF);
-          }
-          return h;
-        }
+        return djb2(s, b, from, to);
       case WT6:
-        {
-          long hh = WT6_INITIAL;
-          int shifts = WT6_FIRST_SHIFTS;
-          for (int i = from; i < to; i++) {
-            hh = wt6(hh, shifts, b[i] & 0xFF);
-            shifts = wt6Shifts(hh);
-          }
-          return wt6Finish(hh);
-        }
+        return wt6(s, b, from, to);
       default:
-        {
-          int h = CRC32_INITIAL;
-          for (int i = from; i < to; i++) {
-            h = crc32(h, b[i] & 0xFF);
-          }
-          return ~h;
-        }
+        return crc32(s, b, from, to);
     }
   }
 
+  /** Input {@code i}: char {@code i} of {@code s}, or when {@code s} is null the unsigned byte {@code b[i]}. */
+  private static int at(CharSequence s, byte[] b, int i) {
+    return s != null ? s.charAt(i) : b[i] & 0xFF;
+  }
+
+  // ---- the fast loops: the hash as an unsigned value, or SLOW ----
+
+  private static long sdbm(CharSequence s, byte[] b, int from, int to) {
+    int h = 0;
+    for (int i = from; i < to; i++) {
+      int c = at(s, b, i);
+      if (c > 0xFF) {
+        return SLOW;
+      }
+      h = ByteView.sdbmStep(h, c);
+    }
+    return h & 0xFFFFFFFFL;
+  }
+
+  private static long djb2(CharSequence s, byte[] b, int from, int to) {
+    int h = DJB2_INITIAL;
+    for (int i = from; i < to; i++) {
+      int c = at(s, b, i);
+      if (c > 0xFF) {
+        return SLOW;
+      }
+      h = djb2Step(h, c);
+    }
+    return h & 0xFFFFFFFFL;
+  }
+
+  private static long crc32(CharSequence s, byte[] b, int from, int to) {
+    int h = CRC32_INITIAL;
+    for (int i = from; i < to; i++) {
+      int c = at(s, b, i);
+      if (c > 0xFF) {
+        return SLOW;
+      }
+      h = crc32Step(h, c);
+    }
+    return ~h & 0xFFFFFFFFL;
+  }
+
+  /** HAProxy's {@code hash_wt6}: two lanes, each byte's rotations chosen by the lanes after the last. */
+  private static long wt6(CharSequence s, byte[] b, int from, int to) {
+    int h0 = WT6_H0;
+    int h1 = WT6_H1;
+    int s0 = 6;
+    int s1 = 18;
+    for (int i = from; i < to; i++) {
+      int t = at(s, b, i);
+      if (t > 0xFF) {
+        return SLOW;
+      }
+      h0 = ~(h0 ^ t);
+      h1 = ~(h1 + t);
+      int tmp = Integer.rotateLeft(h1, s0);
+      h1 = Integer.rotateLeft(h0, s1);
+      h0 = tmp;
+      int x = ((h0 >>> 16) ^ h1) & 0xffff;
+      s0 = x & 0x1f;
+      s1 = x >>> 11;
+    }
+    return (h0 ^ h1) & 0xFFFFFFFFL;
+  }
+
+  private static int djb2Step(int h, int c) {
+    return (h << 5) + h + c;
+  }
+
+  private static int crc32Step(int h, int c) {
+    return CRC_TABLE[(h ^ c) & 0xFF] ^ (h >>> 8);
+  }
+
+  // ---- the byte-at-a-time path ----
+
   /**
-   * The byte-at-a-time path, for chars above 0xFF and a cut multi-byte character: one {@code long} of
-   * state per function (WT6's lanes; the other functions' {@code int} in its low half), one switch per
-   * byte.
+   * For chars above 0xFF and a cut multi-byte character: one {@code long} of state (WT6's lanes, {@code
+   * h0} high; the other functions' {@code int} in its low half), one switch per byte.
    */
   private static int slow(HashFunction fn, CharSequence s, int from, int to, int partial) {
-    long state = fn == HashFunction.WT6 ? WT6_INITIAL : fn == HashFunction.DJB2 ? DJB2_INITIAL
+    long state = fn == HashFunction.WT6 ? pack(WT6_H0, WT6_H1) : fn == HashFunction.DJB2 ? DJB2_INITIAL
         : fn == HashFunction.CRC32 ? CRC32_INITIAL : 0;
     boolean first = true;
     int i = from;
@@ -195,7 +172,7 @@ final class CharHashing {
     }
     switch (fn) {
       case WT6:
-        return wt6Finish(state);
+        return (int) (state >>> 32) ^ (int) state;
       case CRC32:
         return ~(int) state;
       default:
@@ -203,16 +180,28 @@ final class CharHashing {
     }
   }
 
+  /** One byte. WT6's rotations are a function of its lanes, except before the first byte (6 and 18). */
   private static long step(HashFunction fn, long state, int b, boolean first) {
     switch (fn) {
       case SDBM:
         return ByteView.sdbmStep((int) state, b);
       case DJB2:
-        return djb2((int) state, b);
+        return djb2Step((int) state, b);
       case WT6:
-        return wt6(state, first ? WT6_FIRST_SHIFTS : wt6Shifts(state), b);
+        {
+          int h0 = (int) (state >>> 32);
+          int h1 = (int) state;
+          int x = ((h0 >>> 16) ^ h1) & 0xffff;
+          int s0 = first ? 6 : x & 0x1f;
+          int s1 = first ? 18 : x >>> 11;
+          return pack(Integer.rotateLeft(~(h1 + b), s0), Integer.rotateLeft(~(h0 ^ b), s1));
+        }
       default:
-        return crc32((int) state, b);
+        return crc32Step((int) state, b);
     }
+  }
+
+  private static long pack(int h0, int h1) {
+    return ((long) h0 << 32) | (h1 & 0xFFFFFFFFL);
   }
 }

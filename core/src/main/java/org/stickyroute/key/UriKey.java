@@ -81,9 +81,11 @@ public record UriKey(int len, int depth, boolean whole, boolean pathOnly) {
       limit = start + len;
     }
     int depthStop = depth > 0 ? depth + 1 : 0;
-    // One scan for every function: it finds the key's end and computes sdbm on the way, so for sdbm (the
-    // default) the stop tests overlap the multiply chain and the key costs about as much as hashing it; any
-    // other function hashes [start, end) afterwards.
+    // One scan for every function: it finds the key's end, and for sdbm (the default) computes the hash on
+    // the way, so the stop tests overlap the multiply chain and the key costs about as much as hashing it;
+    // any other function hashes [start, end) afterwards. `fused` is loop-invariant: the JIT unswitches the
+    // loop, so neither case pays for the other.
+    boolean fused = fn == HashFunction.SDBM;
     int h = 0;
     int slashes = 0;
     int end = start;
@@ -100,9 +102,11 @@ public record UriKey(int len, int depth, boolean whole, boolean pathOnly) {
       } else if (c > 0xFF) {
         return slowHash(s, start, to, fn);
       }
-      h = ByteView.sdbmStep(h, c);
+      if (fused) {
+        h = ByteView.sdbmStep(h, c);
+      }
     }
-    return fn == HashFunction.SDBM ? h : fn.hash(s, start, end);
+    return fused ? h : fn.hash(s, start, end);
   }
 
   private int slowHash(CharSequence s, int start, int to, HashFunction fn) {

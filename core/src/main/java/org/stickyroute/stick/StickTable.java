@@ -111,10 +111,8 @@ public final class StickTable {
     long stamp = lock.writeLock();
     try {
       expireDue(now);
-      if (current >= size) {
-        if (nopurge || trashOldest((size >> 8) + 1) == 0) {
-          return false;
-        }
+      if (!makeRoom()) {
+        return false;
       }
       current++;
       return true;
@@ -146,14 +144,10 @@ public final class StickTable {
     long stamp = lock.writeLock();
     try {
       expireDue(now);
-      int h = bytesKey == null ? StickIndex.hash(longKey) : StickIndex.hash(bytesKey);
-      e = bytesKey == null ? index.get(longKey) : index.get(bytesKey, h);
+      int h = hash(longKey, bytesKey);
+      e = find(longKey, bytesKey, h);
       if (e == null) {
-        e = new StickEntry(bytesKey == null ? longKey : -1, bytesKey, h);
-        e.expire = reservedAt + expire;
-        e.expKey = e.expire;
-        index.add(e);
-        insertSorted(e);
+        e = insert(longKey, bytesKey, h, reservedAt + expire);
       } else {
         current--;
       }
@@ -178,18 +172,14 @@ public final class StickTable {
     long stamp = lock.writeLock();
     try {
       expireDue(now);
-      int h = bytesKey == null ? StickIndex.hash(longKey) : StickIndex.hash(bytesKey);
-      StickEntry e = bytesKey == null ? index.get(longKey) : index.get(bytesKey, h);
+      int h = hash(longKey, bytesKey);
+      StickEntry e = find(longKey, bytesKey, h);
       if (e == null) {
-        if (current >= size && (nopurge || trashOldest((size >> 8) + 1) == 0)) {
+        if (!makeRoom()) {
           return false;
         }
         current++;
-        e = new StickEntry(bytesKey == null ? longKey : -1, bytesKey, h);
-        e.expire = expireAt;
-        e.expKey = expireAt;
-        index.add(e);
-        insertSorted(e);
+        e = insert(longKey, bytesKey, h, expireAt);
       }
       e.serverName = serverName;
       e.serverId = serverId;
@@ -228,6 +218,33 @@ public final class StickTable {
 
   // ---------------------------------------------------------------- HAProxy's expiry tree (write lock held)
 
+  /**
+   * Room for one more entry: true when the table is not full, else the result of purging the {@code (size >>
+   * 8) + 1} oldest entries (never with {@code nopurge}), as {@code stksess_new} does.
+   */
+  private boolean makeRoom() {
+    return current < size || (!nopurge && trashOldest((size >> 8) + 1) > 0);
+  }
+
+  private static int hash(long longKey, byte[] bytesKey) {
+    return bytesKey == null ? StickIndex.hash(longKey) : StickIndex.hash(bytesKey);
+  }
+
+  /** The entry of a key ({@code bytesKey}, else {@code longKey}) whose index hash is {@code h}, or null. */
+  private StickEntry find(long longKey, byte[] bytesKey, int h) {
+    return bytesKey == null ? index.get(longKey) : index.get(bytesKey, h);
+  }
+
+  /** A new entry for a key, indexed and placed in the expiry order at {@code expireAt}. */
+  private StickEntry insert(long longKey, byte[] bytesKey, int h, long expireAt) {
+    StickEntry e = new StickEntry(bytesKey == null ? longKey : -1, bytesKey, h);
+    e.expire = expireAt;
+    e.expKey = expireAt;
+    index.add(e);
+    insertSorted(e);
+    return e;
+  }
+
   /** {@code stktable_trash_expired} as the expiry task would have run it up to {@code now}. */
   private void expireDue(long now) {
     if (expire == 0) {
@@ -239,15 +256,10 @@ public final class StickTable {
       e = e.next;
       unlink(ts);
       if (ts.expire > now) {
-        ts.expKey = ts.expire;
-        insertSorted(ts);
-        if (e == null || e.expKey > ts.expKey) {
-          e = ts;
-        }
+        e = requeue(ts, e);
         continue;
       }
-      index.remove(ts);
-      current--;
+      drop(ts);
     }
   }
 
@@ -264,18 +276,29 @@ public final class StickTable {
       e = e.next;
       unlink(ts);
       if (ts.expire != ts.expKey) {
-        ts.expKey = ts.expire;
-        insertSorted(ts);
-        if (e == null || e.expKey > ts.expKey) {
-          e = ts;
-        }
+        e = requeue(ts, e);
         continue;
       }
-      index.remove(ts);
-      current--;
+      drop(ts);
       batched++;
     }
     return batched;
+  }
+
+  /**
+   * Puts an unlinked entry that was touched since it was sorted back in the expiry order at its new expiry;
+   * returns where the walk goes on: {@code next}, or the entry itself when it now comes first.
+   */
+  private StickEntry requeue(StickEntry ts, StickEntry next) {
+    ts.expKey = ts.expire;
+    insertSorted(ts);
+    return next == null || next.expKey > ts.expKey ? ts : next;
+  }
+
+  /** Forgets an unlinked entry: out of the index, no longer counted. */
+  private void drop(StickEntry ts) {
+    index.remove(ts);
+    current--;
   }
 
   private void unlink(StickEntry e) {
