@@ -151,9 +151,9 @@ final class Converter {
           return true;
         }
       case FIELD:
-        return s.toStr() && field(s);
+        return s.toStr() && split(s, false);
       case WORD:
-        return s.toStr() && word(s);
+        return s.toStr() && split(s, true);
       case BYTES:
         {
           if (!s.toBin()) {
@@ -258,10 +258,14 @@ final class Converter {
   }
 
   /**
-   * {@code sample_conv_field}: a missing field fails the expression. HAProxy scans from the start for a
-   * positive index and from the end for a negative one; {@code dir} walks either way over the same steps.
+   * {@code sample_conv_field} ({@code words} false) and {@code sample_conv_word} ({@code words} true): keeps
+   * {@code count} fields (or words) from the {@code idx}-th one, counted from the start for a positive index
+   * and from the end for a negative one ({@code dir} walks either way over the same steps). A field starts
+   * at the start and after every separator, so fields may be empty and a missing one fails the expression; a
+   * word starts at the first non-separator after a separator (or at the start), so runs of separators count
+   * once and a missing word is the empty string.
    */
-  private boolean field(Sample s) {
+  private boolean split(Sample s, boolean words) {
     byte[] buf = s.buf;
     long count = hasC ? c : 1;
     long idx = a;
@@ -269,71 +273,37 @@ final class Converter {
     int lo = s.off;
     int hi = s.off + s.len;
     int p = dir > 0 ? lo : hi; // the cursor
-    int mark = p; // the current field's edge nearest where the scan began
-    long f = dir;
-    boolean found = false;
-    while (dir > 0 ? p < hi : p > lo) {
-      if (contains(chars, buf[dir > 0 ? p : p - 1])) {
-        if (f == idx) {
-          if (count == 1) {
-            found = true;
-            break;
-          } else if (count > 1) {
-            count--;
-          }
-        } else {
-          mark = p + dir;
-          f += dir;
-        }
-      }
-      p += dir;
-    }
-    if (!found && f != idx) {
-      s.len = 0;
-      return false;
-    }
-    return cut(s, dir, p, mark);
-  }
-
-  /** {@code sample_conv_word}: a missing word is the empty string; scans as {@link #field} does. */
-  private boolean word(Sample s) {
-    byte[] buf = s.buf;
-    long count = hasC ? c : 1;
-    long idx = a;
-    int dir = idx < 0 ? -1 : 1;
-    int lo = s.off;
-    int hi = s.off + s.len;
-    int p = dir > 0 ? lo : hi;
-    int mark = p;
-    long w = 0;
-    boolean inWord = false;
+    int mark = p; // the current field's (word's) edge nearest where the scan began
+    long n = words ? 0 : dir; // the index of the current field (word)
+    boolean in = !words; // inside a field (word); a field is never left, the next one starts at once
     boolean found = false;
     while (dir > 0 ? p < hi : p > lo) {
       boolean sep = contains(chars, buf[dir > 0 ? p : p - 1]);
-      if (!inWord) {
-        if (!sep) {
-          if (w != idx) {
-            w += dir;
-            mark = p;
-          }
-          inWord = true;
-        }
-      } else if (sep) {
-        if (w == idx) {
+      if (sep && in) {
+        if (n == idx) {
           if (count == 1) {
             found = true;
             break;
           } else if (count > 1) {
             count--;
           }
+        } else if (!words) {
+          mark = p + dir;
+          n += dir;
         }
-        inWord = false;
+        in = !words;
+      } else if (!sep && !in) {
+        if (n != idx) {
+          n += dir;
+          mark = p;
+        }
+        in = true;
       }
       p += dir;
     }
-    if (!found && w != idx) {
+    if (!found && n != idx) {
       s.len = 0;
-      return true;
+      return words;
     }
     return cut(s, dir, p, mark);
   }
