@@ -10,7 +10,9 @@ import org.springframework.cloud.client.loadbalancer.Response;
  * Ends a stickyroute decision when Spring Cloud LoadBalancer reports the request complete (success, failure
  * or discard): its lease is released exactly once ({@link StickyRouteResponse#release()}). Decisions owned by
  * a Gateway exchange are left to its filter, which also sees cancellations, and releases after the whole
- * response body, where Spring reports completion once the response headers have arrived.
+ * response body, where Spring reports completion once the response headers have arrived; the Gateway's own
+ * load-balancer filter does not even see this lifecycle (so it skips building completion data nobody reads),
+ * while {@code WebClient}, {@code RestClient} and {@code RestTemplate} calls do.
  */
 @SuppressWarnings("rawtypes")
 public final class StickyRouteLifecycle implements LoadBalancerLifecycle<Object, Object, ServiceInstance> {

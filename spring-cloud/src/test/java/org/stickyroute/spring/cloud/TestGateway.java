@@ -36,6 +36,12 @@ final class TestGateway implements AutoCloseable {
 
   /** A Gateway routing service {@code service} over {@code instances} with the given extra properties. */
   static TestGateway start(String service, List<TestInstance> instances, Map<String, Object> properties) {
+    return start(service, instances, properties, new Class<?>[0]);
+  }
+
+  /** The same, with more configuration classes (the test's own beans) beside {@link App}. */
+  static TestGateway start(String service, List<TestInstance> instances, Map<String, Object> properties,
+      Class<?>... more) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("server.address", "127.0.0.1");
     p.put("server.port", "0");
@@ -55,7 +61,10 @@ final class TestGateway implements AutoCloseable {
       p.put(at + "uri", "http://127.0.0.1:" + instances.get(k).port());
     }
     p.putAll(properties);
-    return new TestGateway(new SpringApplicationBuilder(App.class).properties(p).run());
+    Class<?>[] sources = new Class<?>[more.length + 1];
+    sources[0] = App.class;
+    System.arraycopy(more, 0, sources, 1, more.length);
+    return new TestGateway(new SpringApplicationBuilder(sources).properties(p).run());
   }
 
   StickyRouteRouting routing() {

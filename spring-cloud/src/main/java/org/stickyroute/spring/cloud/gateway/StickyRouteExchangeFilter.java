@@ -14,8 +14,9 @@ import org.stickyroute.spring.cloud.StickyRouteResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * Owns the stickyroute decision of every exchange routed to an {@code lb://} service: hands the load balancer a
- * view of the client's request, releases the decision's lease exactly once when the exchange ends — after the
+ * Owns the stickyroute decision of every routed exchange that reaches the load balancer — through an {@code lb://}
+ * route, or a route whose filters rewrite the request URL to {@code lb://} ({@code SetRequestUri}): hands the load
+ * balancer a view of the client's request, releases the decision's lease exactly once when the exchange ends — after the
  * whole response body, on an error, or when the client goes away (a cancellation Spring's load-balancer
  * lifecycle never reports) — and answers a request the decision could not place with HAProxy's 503 page, or
  * the configured status of a strict sticky failure. Runs before the Gateway's response writer, so its end is
@@ -36,9 +37,11 @@ public final class StickyRouteExchangeFilter implements GlobalFilter, Ordered {
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
     Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
-    if (route == null || !"lb".equalsIgnoreCase(route.getUri().getScheme())) {
+    if (route == null) {
       return chain.filter(exchange);
     }
+    // every route, not only lb:// ones: a route filter may still send the request to lb://, and the Gateway's
+    // load-balancer filter no longer calls StickyRouteLifecycle (GatewayClientFactory), so nothing else releases
     Map<String, Object> attributes = exchange.getAttributes();
     attributes.put(RoutingAttributes.REQUEST_VIEW, new ExchangeRequestView(exchange.getRequest()));
     attributes.put(RoutingAttributes.OWNED, Boolean.TRUE);
