@@ -21,6 +21,8 @@ import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.ProxyServlet;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.io.ClientConnector;
 import org.stickyroute.Backend;
 import org.stickyroute.ConnectRetry;
 import org.stickyroute.Decision;
@@ -98,6 +100,25 @@ public class StickyProxyServlet extends ProxyServlet {
   @Override
   public String getInitParameter(String name) {
     return getServletConfig().getInitParameter(name);
+  }
+
+  /**
+   * The proxy's HTTP client, with a {@link ByteBufferPool.NonPooling} buffer pool unless init-param {@code
+   * pooledBuffers} is {@code true}. Jetty 12.1.14's client, under this servlet, can keep using a response buffer
+   * after it went back to its pool: under load with server connections cut (a killed instance) a live server's
+   * response was parsed from a buffer another user had cleared ({@code IllegalArgumentException: newPosition >
+   * limit (13 > 0)} inside {@code HttpParser.parseFields}, a 502) or lost its body bytes (an exchange stuck until
+   * the server's idle timeout, a 502 after 30 s). Buffers that are never recycled cannot be overwritten by another
+   * exchange; the cost is one buffer allocation per read (see docs/reliability.md, "Jetty's recycled response
+   * buffers").
+   */
+  @Override
+  protected HttpClient newHttpClient(ClientConnector connector) {
+    HttpClient client = super.newHttpClient(connector);
+    if (!Boolean.parseBoolean(getInitParameter("pooledBuffers"))) {
+      client.setByteBufferPool(new ByteBufferPool.NonPooling());
+    }
+    return client;
   }
 
   @Override

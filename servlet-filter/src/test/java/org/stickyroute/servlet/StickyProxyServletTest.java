@@ -154,6 +154,10 @@ class StickyProxyServletTest {
       list.add(list.size() + 1 == attempt ? server : "attempt " + attempt + " after " + list.size() + ": " + server);
     }
 
+    org.eclipse.jetty.client.HttpClient client() {
+      return getHttpClient();
+    }
+
     List<String> of(String target) {
       return List.copyOf(attempts.getOrDefault(target, List.of()));
     }
@@ -222,6 +226,14 @@ class StickyProxyServletTest {
     assertTrue(r.body().contains("GET " + t), "the raw request-target: " + r.body());
     assertEquals("lang=fr", header(r, "X-Got-Cookie"));
     assertEquals("127.0.0.1:" + port, header(r, "X-Got-Host"), "the client's Host is kept, as HAProxy does");
+  }
+
+  @Test
+  void theProxysClientNeverRecyclesResponseBuffers() {
+    assertEquals(200, get(port, target("projects", "p1", "/project/"), "Cookie", "lang=fr").statusCode());
+    // Jetty 12.1.14 reused a recycled response buffer under load (docs/reliability.md): not pooled by default
+    assertTrue(recording.client().getByteBufferPool() instanceof org.eclipse.jetty.io.ByteBufferPool.NonPooling,
+        "the proxy client's pool: " + recording.client().getByteBufferPool());
   }
 
   @Test
