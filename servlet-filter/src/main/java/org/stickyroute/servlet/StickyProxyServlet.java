@@ -104,13 +104,13 @@ public class StickyProxyServlet extends ProxyServlet {
 
   /**
    * The proxy's HTTP client, with a {@link ByteBufferPool.NonPooling} buffer pool unless init-param {@code
-   * pooledBuffers} is {@code true}. Jetty 12.1.14's client, under this servlet, can keep using a response buffer
-   * after it went back to its pool: under load with server connections cut (a killed instance) a live server's
-   * response was parsed from a buffer another user had cleared ({@code IllegalArgumentException: newPosition >
-   * limit (13 > 0)} inside {@code HttpParser.parseFields}, a 502) or lost its body bytes (an exchange stuck until
-   * the server's idle timeout, a 502 after 30 s). Buffers that are never recycled cannot be overwritten by another
-   * exchange; the cost is one buffer allocation per read (see docs/reliability.md, "Jetty's recycled response
-   * buffers").
+   * pooledBuffers} is {@code true}. Under load with server connections cut (a killed instance), Jetty 12.1.14's
+   * client parsed a live server's response from a buffer whose limit had been reset to 0 under the parser, as a
+   * buffer going through the pool is ({@code IllegalArgumentException: newPosition > limit (13 > 0)} inside {@code
+   * HttpParser.parseFields}, a 502), and lost another response's body (stuck until the server's idle timeout, a 502
+   * after 30 s). Buffers that are never recycled cannot be cleared or refilled for another exchange; the cost is one
+   * buffer allocation per read. Its effect on that rare failure is not yet measured (see docs/reliability.md,
+   * "Jetty's recycled response buffers").
    */
   @Override
   protected HttpClient newHttpClient(ClientConnector connector) {
