@@ -231,7 +231,7 @@ class StickyProxyServletTest {
   @Test
   void theProxysClientNeverRecyclesResponseBuffers() {
     assertEquals(200, get(port, target("projects", "p1", "/project/"), "Cookie", "lang=fr").statusCode());
-    // Jetty 12.1.14 reused a recycled response buffer under load (docs/reliability.md): not pooled by default
+    // Jetty 12.1.14 parsed a response from a buffer reset under it (docs/reliability.md): not pooled by default
     assertTrue(recording.client().getByteBufferPool() instanceof org.eclipse.jetty.io.ByteBufferPool.NonPooling,
         "the proxy client's pool: " + recording.client().getByteBufferPool());
   }
