@@ -28,4 +28,20 @@ public final class PerfAccess {
     open.add(g);
     return g.port;
   }
+
+  /**
+   * Starts three instances and a Gateway routing them with Spring Cloud LoadBalancer's default round robin
+   * (stickyroute on the classpath but not configured); adds what to close to {@code open}; returns its port.
+   */
+  public static int startRoundRobinGateway(List<AutoCloseable> open) {
+    List<TestInstance> instances = new ArrayList<>();
+    for (String n : List.of("docker-0", "docker-1", "docker-2")) {
+      TestInstance i = new TestInstance(n);
+      instances.add(i);
+      open.add(i);
+    }
+    TestGateway g = TestGateway.start("overleaf", instances, Map.of());
+    open.add(g);
+    return g.port;
+  }
 }

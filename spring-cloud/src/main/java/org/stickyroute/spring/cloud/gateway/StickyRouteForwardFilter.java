@@ -137,12 +137,12 @@ public final class StickyRouteForwardFilter implements GlobalFilter, Ordered {
     ServerHttpResponse response = exchange.getResponse();
     HttpHeaders headers = response.getHeaders();
     HttpStatusCode status = response.getStatusCode();
-    HeadersResponseView view = new HeadersResponseView(status == null ? 200 : status.value(), headers);
+    HeadersResponseView view = HeadersResponseView.of(status == null ? 200 : status.value(), response);
     r.router().respond(d, view);
     if (d.responseHeadersChanged()) {
       List<String> cookies = new ArrayList<>();
       for (int i = 0; i < view.headerCount(); i++) {
-        if (HttpHeaders.SET_COOKIE.equalsIgnoreCase(view.headerName(i).toString())) {
+        if (isSetCookie(view.headerName(i))) {
           CharSequence v = d.responseHeader(i, view.headerValue(i));
           if (v != null) {
             cookies.add(v.toString());
@@ -161,5 +161,21 @@ public final class StickyRouteForwardFilter implements GlobalFilter, Ordered {
     if (d.cacheControlPrivate()) {
       headers.add(HttpHeaders.CACHE_CONTROL, "private");
     }
+  }
+
+  /** Whether a field name is {@code Set-Cookie}, in any case, without making a {@code String} of it. */
+  static boolean isSetCookie(CharSequence name) {
+    String s = HttpHeaders.SET_COOKIE;
+    if (name.length() != s.length()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char a = name.charAt(i);
+      char b = s.charAt(i);
+      if (a != b && Character.toLowerCase(a) != Character.toLowerCase(b)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -33,6 +33,10 @@ class CookieForwardedRequestTest {
     for (int i = 0; i < namesAndValues.length; i += 2) {
       h.add(namesAndValues[i], namesAndValues[i + 1]);
     }
+    return received(h);
+  }
+
+  private static ServerHttpRequest received(HttpHeaders h) {
     return new AbstractServerHttpRequest(HttpMethod.GET, URI.create("http://gw/login?x=1"), "",
         HttpHeaders.readOnlyHttpHeaders(h)) {
       @Override
@@ -116,5 +120,43 @@ class CookieForwardedRequestTest {
     assertEquals(in.getPath(), r.getPath());
     assertEquals(in.getId(), r.getId());
     assertSame(in.getCookies(), r.getCookies(), "Spring's parsed cookies stay the received ones, as with mutate()");
+  }
+
+  /**
+   * On Reactor Netty the fields are listed from Netty's own headers in one pass: the same names, spellings,
+   * order and values as Spring's view of the same Netty headers gives, over generated requests (repeated names in
+   * mixed case, interleaved; one, several or no {@code Cookie} fields; cookies kept, rewritten or all removed).
+   */
+  @Test
+  void nettysListIsSpringsViewOfIt() {
+    long seed = Long.getLong("seed", System.nanoTime());
+    System.out.println("CookieForwardedRequestTest seed " + seed + " (-Dseed=" + seed + " repeats it)");
+    java.util.Random rnd = new java.util.Random(seed);
+    String[] names = {"Host", "host", "Accept", "X-Two", "x-two", "X-TWO", "Cookie", "cookie", "COOKIE",
+        "User-Agent", "X-Forwarded-For", "Content-Length"};
+    for (int round = 0; round < 300; round++) {
+      io.netty.handler.codec.http.HttpHeaders netty = new io.netty.handler.codec.http.DefaultHttpHeaders();
+      int n = rnd.nextInt(12);
+      for (int k = 0; k < n; k++) {
+        netty.add(names[rnd.nextInt(names.length)], "v" + k);
+      }
+      List<String> cookies = switch (rnd.nextInt(3)) {
+        case 0 -> List.of();
+        case 1 -> List.of("lang=en");
+        default -> List.of("a=1", "b=2");
+      };
+      ServerHttpRequest in = received(new HttpHeaders(
+          new org.springframework.http.support.Netty4HeadersAdapter(netty)));
+      HttpHeaders viaSpring = new CookieForwardedRequest(in, null, cookies).getHeaders();
+      HttpHeaders viaNetty = new CookieForwardedRequest(in, netty, cookies).getHeaders();
+      String what = "seed " + seed + " round " + round + ": " + netty + " cookies " + cookies;
+      assertEquals(flat(viaSpring), flat(viaNetty), what);
+      assertEquals(viaSpring.size(), viaNetty.size(), what);
+      for (String name : names) {
+        assertEquals(viaSpring.get(name), viaNetty.get(name), what + " get(" + name + ")");
+        assertEquals(viaSpring.containsHeader(name), viaNetty.containsHeader(name), what);
+      }
+      assertEquals(viaSpring.get("Absent"), viaNetty.get("Absent"), what);
+    }
   }
 }

@@ -20,9 +20,11 @@ import org.stickyroute.spring.cloud.PerfAccess;
 /**
  * Not run by {@code mvn verify} (not a {@code *Test}): run it with {@code -Dtest=GatewayAllocationProbe}. Bytes
  * allocated and CPU time per {@code /login} request (a valid {@code SERVERID} cookie) in one JVM holding two
- * stickyroute Gateways over the same instances: one as shipped (the Gateway's load-balancer filter without
- * {@code StickyRouteLifecycle}), one with the Gateway's filter over the real factory (as before), measured in
- * alternating blocks of sequential requests. Allocation does not depend on the machine's load as throughput does.
+ * Gateways, each over its own three instances, measured in alternating blocks of sequential requests: by
+ * default ({@code -Dcompare=roundrobin}) stickyroute as shipped against Spring's default round robin; with
+ * {@code -Dcompare=lifecycle} two stickyroute Gateways, one as shipped (the Gateway's load-balancer filter
+ * without {@code StickyRouteLifecycle}), one with the Gateway's filter over the real factory (as before).
+ * Allocation does not depend on the machine's load as throughput does.
  */
 class GatewayAllocationProbe {
   /** The Gateway's filter over the application's own factory: what the Gateway declared before. */
@@ -41,8 +43,13 @@ class GatewayAllocationProbe {
     List<AutoCloseable> open = new ArrayList<>();
     try {
       Map<String, Integer> ports = new LinkedHashMap<>();
-      ports.put("no-lifecycle", PerfAccess.startOverleafGateway(open));
-      ports.put("with-lifecycle", PerfAccess.startOverleafGateway(open, SpringsFilter.class));
+      if ("lifecycle".equals(System.getProperty("compare", "roundrobin"))) {
+        ports.put("no-lifecycle", PerfAccess.startOverleafGateway(open));
+        ports.put("with-lifecycle", PerfAccess.startOverleafGateway(open, SpringsFilter.class));
+      } else {
+        ports.put("stickyroute", PerfAccess.startOverleafGateway(open));
+        ports.put("roundrobin", PerfAccess.startRoundRobinGateway(open));
+      }
       HttpClient client = HttpClient.newHttpClient();
       com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
       com.sun.management.OperatingSystemMXBean os =
