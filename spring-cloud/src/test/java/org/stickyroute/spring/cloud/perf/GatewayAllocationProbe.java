@@ -24,7 +24,8 @@ import org.stickyroute.spring.cloud.PerfAccess;
  * default ({@code -Dcompare=roundrobin}) stickyroute as shipped against Spring's default round robin; with
  * {@code -Dcompare=lifecycle} two stickyroute Gateways, one as shipped (the Gateway's load-balancer filter
  * without {@code StickyRouteLifecycle}), one with the Gateway's filter over the real factory (as before).
- * Allocation does not depend on the machine's load as throughput does.
+ * {@code -Dpath=/project/123/compile} measures the {@code uri} path instead (no cookie). Allocation does not
+ * depend on the machine's load as throughput does.
  */
 class GatewayAllocationProbe {
   /** The Gateway's filter over the application's own factory: what the Gateway declared before. */
@@ -75,8 +76,12 @@ class GatewayAllocationProbe {
   }
 
   static void run(HttpClient client, int port, int n) throws Exception {
-    HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/login"))
-        .header("Cookie", "SERVERID=docker-1; lang=en").build();
+    String path = System.getProperty("path", "/login");
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+    if ("/login".equals(path)) {
+      b.header("Cookie", "SERVERID=docker-1; lang=en");
+    }
+    HttpRequest req = b.build();
     for (int i = 0; i < n; i++) {
       HttpResponse<Void> r = client.send(req, HttpResponse.BodyHandlers.discarding());
       if (r.statusCode() != 200) {
