@@ -36,8 +36,8 @@ final class HeadersResponseView implements ResponseView {
       if (nativeResponse instanceof reactor.netty.http.server.HttpServerResponse r) {
         return r.responseHeaders();
       }
-    } catch (IllegalArgumentException | LinkageError notReactorNetty) {
-      // another server, or a response the Gateway built itself: Spring's headers
+    } catch (RuntimeException | LinkageError notReactorNetty) {
+      // another server, or a response without a native one (getNativeResponse may refuse): Spring's headers
     }
     return null;
   }
