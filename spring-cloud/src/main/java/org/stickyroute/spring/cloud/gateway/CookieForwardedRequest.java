@@ -46,15 +46,8 @@ final class CookieForwardedRequest extends ServerHttpRequestDecorator {
 
   /** Netty's own header list of a request received by Reactor Netty, else {@code null}. */
   private static io.netty.handler.codec.http.HttpHeaders nettyHeaders(ServerHttpRequest request) {
-    try {
-      Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
-      if (nativeRequest instanceof reactor.netty.http.server.HttpServerRequest r) {
-        return r.requestHeaders();
-      }
-    } catch (RuntimeException | LinkageError notReactorNetty) {
-      // another server, or a request the Gateway built itself: Spring's headers
-    }
-    return null;
+    reactor.netty.http.server.HttpServerRequest r = ReactorNettyNatives.request(request);
+    return r == null ? null : r.requestHeaders();
   }
 
   @Override
@@ -114,11 +107,7 @@ final class CookieForwardedRequest extends ServerHttpRequestDecorator {
         while (j < m && !names[j].equalsIgnoreCase(name)) {
           j++;
         }
-        if (j == m) {
-          if (m == names.length) {
-            names = java.util.Arrays.copyOf(names, 2 * m + 1);
-            values = java.util.Arrays.copyOf(values, 2 * m + 1);
-          }
+        if (j == m) { // a new name: m <= the fields read so far <= size
           names[m] = name;
           values[m++] = e.getValue();
         } else if (values[j] instanceof String first) {

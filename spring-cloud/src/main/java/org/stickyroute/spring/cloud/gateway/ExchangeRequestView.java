@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.stickyroute.http.IpAddress;
 import org.stickyroute.http.RequestView;
 
@@ -37,16 +36,10 @@ final class ExchangeRequestView implements RequestView {
 
   /** The request-target as received: Reactor Netty's {@code uri()}, else the URI's raw path and query. */
   static String rawTarget(ServerHttpRequest request) {
-    try {
-      Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
-      if (nativeRequest instanceof reactor.netty.http.server.HttpServerRequest r) {
-        String uri = r.uri();
-        if (uri != null && !uri.isEmpty()) {
-          return uri;
-        }
-      }
-    } catch (IllegalArgumentException | LinkageError notReactorNetty) {
-      // another server, or a request the Gateway built itself: the URI below
+    reactor.netty.http.server.HttpServerRequest r = ReactorNettyNatives.request(request);
+    String uri = r == null ? null : r.uri();
+    if (uri != null && !uri.isEmpty()) {
+      return uri;
     }
     URI u = request.getURI();
     String path = u.getRawPath();

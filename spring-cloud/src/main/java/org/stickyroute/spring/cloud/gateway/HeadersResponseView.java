@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpResponse;
-import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.stickyroute.http.ResponseView;
 
 /**
@@ -25,33 +24,18 @@ final class HeadersResponseView implements ResponseView {
 
   /** The response's fields: Netty's own list on Reactor Netty, else Spring's headers. */
   static HeadersResponseView of(int status, ServerHttpResponse response) {
-    io.netty.handler.codec.http.HttpHeaders nettyHeaders = nettyHeaders(response);
-    return nettyHeaders != null ? new HeadersResponseView(status, nettyHeaders)
+    reactor.netty.http.server.HttpServerResponse r = ReactorNettyNatives.response(response);
+    return r != null ? new HeadersResponseView(status, r.responseHeaders())
         : new HeadersResponseView(status, response.getHeaders());
-  }
-
-  private static io.netty.handler.codec.http.HttpHeaders nettyHeaders(ServerHttpResponse response) {
-    try {
-      Object nativeResponse = ServerHttpResponseDecorator.getNativeResponse(response);
-      if (nativeResponse instanceof reactor.netty.http.server.HttpServerResponse r) {
-        return r.responseHeaders();
-      }
-    } catch (RuntimeException | LinkageError notReactorNetty) {
-      // another server, or a response without a native one (getNativeResponse may refuse): Spring's headers
-    }
-    return null;
   }
 
   HeadersResponseView(int status, io.netty.handler.codec.http.HttpHeaders headers) {
     this.status = status;
-    CharSequence[] f = new CharSequence[2 * headers.size() + 4];
+    CharSequence[] f = new CharSequence[2 * headers.size()]; // size() counts fields, not names
     int n = 0;
     Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
     while (it.hasNext()) {
       Map.Entry<CharSequence, CharSequence> e = it.next();
-      if (2 * n + 1 >= f.length) {
-        f = Arrays.copyOf(f, 2 * f.length);
-      }
       f[2 * n] = e.getKey();
       f[2 * n + 1] = e.getValue();
       n++;

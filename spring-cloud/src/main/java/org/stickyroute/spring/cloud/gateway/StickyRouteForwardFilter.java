@@ -165,17 +165,6 @@ public final class StickyRouteForwardFilter implements GlobalFilter, Ordered {
 
   /** Whether a field name is {@code Set-Cookie}, in any case, without making a {@code String} of it. */
   static boolean isSetCookie(CharSequence name) {
-    String s = HttpHeaders.SET_COOKIE;
-    if (name.length() != s.length()) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char a = name.charAt(i);
-      char b = s.charAt(i);
-      if (a != b && Character.toLowerCase(a) != Character.toLowerCase(b)) {
-        return false;
-      }
-    }
-    return true;
+    return io.netty.util.AsciiString.contentEqualsIgnoreCase(HttpHeaders.SET_COOKIE, name);
   }
 }
