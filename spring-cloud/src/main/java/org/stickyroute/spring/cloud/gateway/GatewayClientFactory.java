@@ -1,16 +1,20 @@
 package org.stickyroute.spring.cloud.gateway;
 
 import java.lang.annotation.Annotation;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerClientsProperties;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerProperties;
 import org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalancer;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClientSpecification;
+import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
@@ -31,20 +35,63 @@ import org.stickyroute.spring.cloud.StickyRouteLifecycle;
  * classes), and {@code WebClient}, {@code RestClient} and {@code RestTemplate} still need the lifecycle to release
  * their leases: they keep using the real factory, which still lists it.
  *
+ * <p>The two lookups the Gateway's filter makes on every request — the service's lifecycles ({@link #getInstances}
+ * with {@link LoadBalancerLifecycle}) and its balancer ({@link #getInstance(String, Class)} with {@link
+ * ReactorServiceInstanceLoadBalancer}) — are Spring bean-factory walks over the service's context and its parents
+ * that cost about 4 % of a proxied request's CPU. They are made once per service: the first request looks them up
+ * twice and keeps the answer when both lookups returned the very same objects (singletons, as Spring's own and
+ * stickyroute's are); when they differ (a prototype-scoped bean), that service is looked up on every request as
+ * before. A service's context lives as long as the application's factory, so the kept beans stay its beans.
+ *
  * <p>Never a bean, and never creates a child context of its own: the methods that would are refused.
  */
 final class GatewayClientFactory extends LoadBalancerClientFactory {
+  /** Marks a service whose lookups return different objects each time: never kept. */
+  private static final Object NOT_KEPT = new Object();
+
   private final LoadBalancerClientFactory delegate;
+  private final Map<String, Object> lifecycles = new ConcurrentHashMap<>();
+  private final Map<String, Object> balancers = new ConcurrentHashMap<>();
 
   GatewayClientFactory(LoadBalancerClientFactory delegate) {
     super(new LoadBalancerClientsProperties());
     this.delegate = delegate;
   }
 
-  /** The real factory's instances of {@code type}, less any {@link StickyRouteLifecycle}. */
+  /** The real factory's instances of {@code type}, less any {@link StickyRouteLifecycle}; lifecycles kept per service. */
   @Override
+  @SuppressWarnings("unchecked")
   public <T> Map<String, T> getInstances(String name, Class<T> type) {
-    Map<String, T> all = delegate.getInstances(name, type);
+    if (type != LoadBalancerLifecycle.class || name == null) {
+      return withoutStickyRouteLifecycle(delegate.getInstances(name, type));
+    }
+    Object kept = lifecycles.get(name);
+    if (kept instanceof Map<?, ?> map) {
+      return (Map<String, T>) map;
+    }
+    Map<String, T> first = withoutStickyRouteLifecycle(delegate.getInstances(name, type));
+    if (kept == null) {
+      Map<String, T> second = withoutStickyRouteLifecycle(delegate.getInstances(name, type));
+      boolean same = first == null ? second == null : second != null && sameObjects(first, second);
+      lifecycles.putIfAbsent(name, same && first != null ? Collections.unmodifiableMap(first) : NOT_KEPT);
+    }
+    return first;
+  }
+
+  /** Whether both maps hold the same names, each bound to the very same object. */
+  private static boolean sameObjects(Map<String, ?> a, Map<String, ?> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (Map.Entry<String, ?> e : a.entrySet()) {
+      if (b.get(e.getKey()) != e.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static <T> Map<String, T> withoutStickyRouteLifecycle(Map<String, T> all) {
     if (all != null) {
       for (T instance : all.values()) {
         if (instance instanceof StickyRouteLifecycle) {
@@ -62,9 +109,22 @@ final class GatewayClientFactory extends LoadBalancerClientFactory {
     return delegate.getInstance(serviceId);
   }
 
+  /** The real factory's bean; a service's balancer kept after the first request (see the class comment). */
   @Override
+  @SuppressWarnings("unchecked")
   public <T> T getInstance(String name, Class<T> type) {
-    return delegate.getInstance(name, type);
+    if (type != ReactorServiceInstanceLoadBalancer.class || name == null) {
+      return delegate.getInstance(name, type);
+    }
+    Object kept = balancers.get(name);
+    if (kept != null && kept != NOT_KEPT) {
+      return (T) kept;
+    }
+    T first = delegate.getInstance(name, type);
+    if (kept == null && first != null) {
+      balancers.putIfAbsent(name, delegate.getInstance(name, type) == first ? first : NOT_KEPT);
+    }
+    return first;
   }
 
   @Override
