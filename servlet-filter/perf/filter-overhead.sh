@@ -41,7 +41,7 @@ start() { # port, extra args (JVM options first in JAVA_OPTS)
   java -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseParallelGC ${JAVA_OPTS:-} -cp "$CP" org.stickyroute.servlet.perf.FilterOverheadServer --port "$1" "${@:2}" \
     > "servlet-filter/target/perf-$1.log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 100); do grep -q ready "servlet-filter/target/perf-$1.log" 2>/dev/null && return; sleep 0.1; done
+  for _ in $(seq 100); do grep -qx ready "servlet-filter/target/perf-$1.log" 2>/dev/null && return; sleep 0.1; done
   echo "server on $1 did not start" >&2; cat "servlet-filter/target/perf-$1.log" >&2; exit 1
 }
 if [ "${COUNTERS_AB:-}" = 1 ]; then

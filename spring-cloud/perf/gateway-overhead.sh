@@ -37,7 +37,7 @@ start() { # log name, args
   java -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseParallelGC -cp "$CP" org.stickyroute.spring.cloud.perf.GatewayOverheadServer "${@:2}" \
     > "$OUT/perf-$1.log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 1200); do grep -q ready "$OUT/perf-$1.log" 2>/dev/null && return; sleep 0.1; done
+  for _ in $(seq 1200); do grep -qx ready "$OUT/perf-$1.log" 2>/dev/null && return; sleep 0.1; done
   echo "$1 did not start" >&2; cat "$OUT/perf-$1.log" >&2; exit 1
 }
 start instances --instances "$INSTANCE_PORTS"

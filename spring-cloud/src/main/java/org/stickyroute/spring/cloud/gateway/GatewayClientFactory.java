@@ -70,10 +70,10 @@ final class GatewayClientFactory extends LoadBalancerClientFactory {
       return (Map<String, T>) map;
     }
     Map<String, T> first = withoutStickyRouteLifecycle(delegate.getInstances(name, type));
-    if (kept == null) {
+    if (kept == null && first != null) {
       Map<String, T> second = withoutStickyRouteLifecycle(delegate.getInstances(name, type));
-      boolean same = first == null ? second == null : second != null && sameObjects(first, second);
-      lifecycles.putIfAbsent(name, same && first != null ? Collections.unmodifiableMap(first) : NOT_KEPT);
+      first = Collections.unmodifiableMap(first);
+      lifecycles.putIfAbsent(name, second != null && sameObjects(first, second) ? first : NOT_KEPT);
     }
     return first;
   }
