@@ -21,7 +21,10 @@ final class DecisionPool {
   private static final int MASK = CAPACITY - 1;
 
   private final AtomicReferenceArray<Decision> items = new AtomicReferenceArray<>(CAPACITY);
-  /** Slot {@code i} is free for the give at position {@code p} when it holds {@code p}, full for the take at {@code p} when {@code p + 1}. */
+  /**
+   * Slot {@code i} is free for the give at position {@code p} when it holds {@code p}, full for the take at
+   * {@code p} when it holds {@code p + 1}.
+   */
   private final AtomicLongArray sequence = new AtomicLongArray(CAPACITY);
   private final AtomicLong gives = new AtomicLong();
   private final AtomicLong takes = new AtomicLong();

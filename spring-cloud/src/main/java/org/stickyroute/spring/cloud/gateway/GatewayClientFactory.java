@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiPredicate;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle;
@@ -69,11 +71,22 @@ final class GatewayClientFactory extends LoadBalancerClientFactory {
     if (kept instanceof Map<?, ?> map) {
       return (Map<String, T>) map;
     }
-    Map<String, T> first = withoutStickyRouteLifecycle(delegate.getInstances(name, type));
+    return keep(lifecycles, name, kept, () -> {
+      Map<String, T> all = withoutStickyRouteLifecycle(delegate.getInstances(name, type));
+      return all == null ? null : Collections.unmodifiableMap(all);
+    }, GatewayClientFactory::sameObjects);
+  }
+
+  /**
+   * A lookup not kept yet ({@code kept == null}: looks up twice and keeps the first answer when {@code same} holds
+   * between the two) or never to be kept ({@code kept == NOT_KEPT}: looks up once).
+   */
+  private static <V> V keep(Map<String, Object> cache, String name, Object kept, Supplier<V> lookUp,
+      BiPredicate<V, V> same) {
+    V first = lookUp.get();
     if (kept == null && first != null) {
-      Map<String, T> second = withoutStickyRouteLifecycle(delegate.getInstances(name, type));
-      first = Collections.unmodifiableMap(first);
-      lifecycles.putIfAbsent(name, second != null && sameObjects(first, second) ? first : NOT_KEPT);
+      V second = lookUp.get();
+      cache.putIfAbsent(name, second != null && same.test(first, second) ? first : NOT_KEPT);
     }
     return first;
   }
@@ -120,11 +133,7 @@ final class GatewayClientFactory extends LoadBalancerClientFactory {
     if (kept != null && kept != NOT_KEPT) {
       return (T) kept;
     }
-    T first = delegate.getInstance(name, type);
-    if (kept == null && first != null) {
-      balancers.putIfAbsent(name, delegate.getInstance(name, type) == first ? first : NOT_KEPT);
-    }
-    return first;
+    return keep(balancers, name, kept, () -> delegate.getInstance(name, type), (a, b) -> a == b);
   }
 
   @Override

@@ -37,7 +37,7 @@ class GatewayClientFactoryTest {
   private LoadBalancerClientFactory real;
 
   /** A lifecycle that does nothing (a stand-in for an application's metrics lifecycle). */
-  static final class CountingLifecycle implements LoadBalancerLifecycle<Object, Object, Object> {
+  static final class QuietLifecycle implements LoadBalancerLifecycle<Object, Object, Object> {
     @Override
     public void onStart(Request<Object> request) {}
 
@@ -56,8 +56,8 @@ class GatewayClientFactoryTest {
     }
 
     @Bean
-    CountingLifecycle applicationLifecycle() {
-      return new CountingLifecycle();
+    QuietLifecycle applicationLifecycle() {
+      return new QuietLifecycle();
     }
   }
 
@@ -65,8 +65,8 @@ class GatewayClientFactoryTest {
   static class PrototypeService {
     @Bean
     @Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
-    CountingLifecycle perRequestLifecycle() {
-      return new CountingLifecycle();
+    QuietLifecycle perRequestLifecycle() {
+      return new QuietLifecycle();
     }
   }
 
